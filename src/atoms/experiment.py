@@ -1,0 +1,139 @@
+"""The Experiment contract every chapter follows, in the manner of scikit-learn's estimators.
+
+Configuration goes in (validated at construction), `run()` comes out with a `Result`, and the
+learned state is kept as `result_`. A `Result` is data first: tidy arrays with named axes that
+survive a JSON round-trip, so a chapter's figures and claims can be rebuilt from its results
+file without training anything again.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+
+from atoms.claims import Claim
+from atoms.config import Config
+
+EXPERIMENTS: dict[str, type[Experiment]] = {}
+
+
+@dataclass
+class Result:
+    """Named arrays (`dims` say what each axis is) with the coordinates of those axes."""
+
+    experiment: str
+    config: dict[str, Any]
+    arrays: dict[str, np.ndarray]
+    dims: dict[str, tuple[str, ...]]
+    coords: dict[str, list]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self):
+        for name, values in self.arrays.items():
+            axes = self.dims.get(name)
+            if axes is None or len(axes) != np.ndim(values):
+                raise ValueError(f"array {name!r} of shape {np.shape(values)} needs one dim name per axis")
+            for axis, length in zip(axes, np.shape(values)):
+                if axis in self.coords and len(self.coords[axis]) != length:
+                    raise ValueError(f"array {name!r}: axis {axis!r} has {length} entries, "
+                                     f"its coordinate {len(self.coords[axis])}")
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.arrays[name]
+
+    @property
+    def judged(self) -> bool:
+        return self.config["profile"] == "full"
+
+    def claims(self) -> list[Claim]:
+        return experiment_class(self.experiment).claims(self)
+
+    def plot(self) -> list:
+        """The chapter's figures, in the order the page shows them."""
+        return experiment_class(self.experiment).plot(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "experiment": self.experiment,
+            "config": self.config,
+            "arrays": {name: {"dims": list(self.dims[name]), "dtype": str(values.dtype),
+                              "values": _nan_to_none(values.tolist())}
+                       for name, values in self.arrays.items()},
+            "coords": self.coords,
+            "meta": self.meta,
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), allow_nan=False)
+
+    @classmethod
+    def from_dict(cls, payload: dict[str, Any]) -> Result:
+        arrays = {name: np.array(_none_to_nan(entry["values"]), dtype=entry["dtype"])
+                  for name, entry in payload["arrays"].items()}
+        dims = {name: tuple(entry["dims"]) for name, entry in payload["arrays"].items()}
+        return cls(payload["experiment"], payload["config"], arrays, dims, payload["coords"], payload["meta"])
+
+    @classmethod
+    def from_json(cls, text: str) -> Result:
+        return cls.from_dict(json.loads(text))
+
+
+def _nan_to_none(values):
+    if isinstance(values, list):
+        return [_nan_to_none(v) for v in values]
+    return None if isinstance(values, float) and values != values else values
+
+
+def _none_to_nan(values):
+    if isinstance(values, list):
+        return [_none_to_nan(v) for v in values]
+    return float("nan") if values is None else values
+
+
+class Experiment:
+    """Base class: subclasses set `name`, `Config`, and implement `_run`, `claims` and `plot`."""
+
+    name: ClassVar[str]
+    title: ClassVar[str]
+    Config: ClassVar[type[Config]] = Config
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.name in EXPERIMENTS:
+            raise ValueError(f"two experiments are named {cls.name!r}")
+        EXPERIMENTS[cls.name] = cls
+
+    def __init__(self, **params: Any):
+        self.config = self.Config.from_params(params)
+
+    def run(self) -> Result:
+        started = time.perf_counter()
+        arrays, dims, coords = self._run(self.config)
+        result = Result(self.name, self.config.to_dict(), arrays, dims, coords,
+                        {"seconds": time.perf_counter() - started})
+        self.result_ = result
+        return result
+
+    def _run(self, config) -> tuple[dict[str, np.ndarray], dict[str, tuple[str, ...]], dict[str, list]]:
+        raise NotImplementedError
+
+    @classmethod
+    def claims(cls, result: Result) -> list[Claim]:
+        raise NotImplementedError
+
+    @classmethod
+    def plot(cls, result: Result) -> list:
+        raise NotImplementedError
+
+
+def experiment_class(name: str) -> type[Experiment]:
+    """Looks an experiment up by name; importing the chapters' package registers them all."""
+    import atoms.experiments  # noqa: F401
+
+    if name not in EXPERIMENTS:
+        raise ValueError(f"unknown experiment {name!r}; known: {sorted(EXPERIMENTS)}")
+    return EXPERIMENTS[name]
