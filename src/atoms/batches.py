@@ -47,10 +47,4 @@ class BatchOrder:
 def batch_order(members: Members, n_rows, batch_size: int, steps: int) -> tuple[np.ndarray, np.ndarray]:
     """The `[K, steps, batch]` row indices and validity mask the engine will train on."""
     n_rows = np.broadcast_to(np.asarray(n_rows, np.int64), (members.size,))
-    return _BatchOrder(members, n_rows, batch_size).take(steps)
-
-
-def batch_order(members: Members, n_rows, batch_size: int, steps: int) -> tuple[np.ndarray, np.ndarray]:
-    """The `[K, steps, batch]` row indices and validity mask the engine will train on."""
-    n_rows = np.broadcast_to(np.asarray(n_rows, np.int64), (members.size,))
     return BatchOrder(members, n_rows, batch_size).take(steps)
