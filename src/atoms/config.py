@@ -89,8 +89,13 @@ class Config:
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> Config:
-        """Builds a config from reader-supplied names; the profile fills what the reader left out."""
+        """Builds a config from reader-supplied names; the profile fills what the reader left out.
+
+        A value of None counts as left out, so a chapter's parameters cell can default every
+        size to None and let `profile` choose it.
+        """
         allowed = [f.name for f in dataclasses.fields(cls)]
+        params = {name: value for name, value in params.items() if value is not None}
         unknown = sorted(set(params) - set(allowed))
         if unknown:
             raise ValueError(f"unknown parameter(s) {unknown}; allowed: {allowed}")

@@ -27,9 +27,9 @@ GROUP_RATIO = 4
 class UniversalApproximationConfig(Config):
     targets: tuple[str, ...] = param(("sin12", "poly", "abs"), "Curves to fit on [-1, 1].",
                                      choices=tuple(data.TARGET_CURVES))
-    units: tuple[int, ...] = param((1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64),
+    n_hidden_units: tuple[int, ...] = param((1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64),
                                    "Hidden sigmoid units swept.", ge=1, le=256, min_len=2)
-    grid_units: tuple[int, ...] = param((2, 4, 16), "Widths drawn in the grid of fits (a subset of units).",
+    grid_units: tuple[int, ...] = param((2, 4, 16), "Widths drawn in the grid of fits (a subset of n_hidden_units).",
                                         ge=1, le=256)
     n_points: int = param(100, "Training points on an even grid over [-1, 1].", ge=4, le=10_000)
     steps: int = param(10_000, "Full-batch Adam steps.", ge=1, le=1_000_000)
@@ -38,14 +38,14 @@ class UniversalApproximationConfig(Config):
     error_threshold: float = param(0.01, "Relative error (MSE / variance of the curve) that counts as fitted.",
                                    gt=0, le=1)
 
-    profile_overrides = {"smoke": {"steps": 200, "n_seeds": 2, "units": (2, 4, 16)}}
+    profile_overrides = {"smoke": {"steps": 200, "n_seeds": 2, "n_hidden_units": (2, 4, 16)}}
 
     def __post_init__(self):
         super().__post_init__()
-        missing = sorted(set(self.grid_units) - set(self.units))
+        missing = sorted(set(self.grid_units) - set(self.n_hidden_units))
         if missing:
-            raise ValueError(f"parameter 'grid_units' must be a subset of units {list(self.units)}; "
-                             f"not in units: {missing}")
+            raise ValueError(f"parameter 'grid_units' must be a subset of n_hidden_units {list(self.n_hidden_units)}; "
+                             f"not in n_hidden_units: {missing}")
 
 
 def width_groups(units: tuple[int, ...], ratio: int = GROUP_RATIO) -> list[list[int]]:
@@ -68,18 +68,18 @@ class UniversalApproximation(Experiment):
         x, _ = data.curve_points(config.targets[0], config.n_points)
         x_between = data.between_points(config.n_points, -1.0, 1.0)
         x_fit = np.linspace(-1, 1, FIT_POINTS, dtype=np.float32)[:, None]
-        shape = (len(config.targets), len(config.units), config.n_seeds)
+        shape = (len(config.targets), len(config.n_hidden_units), config.n_seeds)
         train_error, heldout_error = np.zeros(shape, np.float32), np.zeros(shape, np.float32)
         fits = np.zeros((len(config.targets), len(config.grid_units), config.n_seeds, FIT_POINTS), np.float32)
         variance = np.array([data.target_curve(t, x).var() for t in config.targets], np.float32)
-        seeds = seeding.member_seeds(config.seed, len(config.targets) * len(config.units) * config.n_seeds)
-        for group in width_groups(config.units):
-            cells = [(t, config.units.index(w), s) for t in range(len(config.targets)) for w in group
+        seeds = seeding.member_seeds(config.seed, len(config.targets) * len(config.n_hidden_units) * config.n_seeds)
+        for group in width_groups(config.n_hidden_units):
+            cells = [(t, config.n_hidden_units.index(w), s) for t in range(len(config.targets)) for w in group
                      for s in range(config.n_seeds)]
             members = Members(
                 seeds=[seeds[int(np.ravel_multi_index(cell, shape))] for cell in cells],
                 learning_rate=config.learning_rate,
-                units=[[config.units[u]] for _, u, _ in cells],
+                units=[[config.n_hidden_units[u]] for _, u, _ in cells],
             )
             targets = np.stack([data.target_curve(config.targets[t], x) for t, _, _ in cells]).astype(np.float32)
             network = Network(1, (max(group),), 1, activation="sigmoid", bias_init=Init("glorot_uniform"))
@@ -91,13 +91,13 @@ class UniversalApproximation(Experiment):
                 truth = data.target_curve(config.targets[t], x_between)[:, 0]
                 train_error[t, u, s] = history.train_loss[i, -1] / variance[t]
                 heldout_error[t, u, s] = np.mean((between[i] - truth) ** 2) / variance[t]
-                if config.units[u] in config.grid_units:
-                    fits[t, config.grid_units.index(config.units[u]), s] = curve[i]
+                if config.n_hidden_units[u] in config.grid_units:
+                    fits[t, config.grid_units.index(config.n_hidden_units[u]), s] = curve[i]
         arrays = {"train_error": train_error, "heldout_error": heldout_error, "fit": fits,
                   "x_fit": x_fit[:, 0], "x_train": x[:, 0]}
         dims = {"train_error": ("target", "units", "seed"), "heldout_error": ("target", "units", "seed"),
                 "fit": ("target", "grid_units", "seed", "x_fit"), "x_fit": ("x_fit",), "x_train": ("x_train",)}
-        coords = {"target": list(config.targets), "units": list(config.units),
+        coords = {"target": list(config.targets), "units": list(config.n_hidden_units),
                   "grid_units": list(config.grid_units), "seed": list(range(config.n_seeds))}
         return arrays, dims, coords
 
@@ -108,6 +108,15 @@ class UniversalApproximation(Experiment):
         reached = result["train_error"] <= result.config["error_threshold"]
         first = np.where(reached.any(axis=1), units[np.argmax(reached, axis=1)], 2 * units.max())
         return first.astype(float)
+
+    @classmethod
+    def plateau_counts(cls, result: Result, min_units: int = 16, level: float = 0.5) -> dict[str, int]:
+        """How many sin(12x) networks of at least `min_units` units ended no better than `level`."""
+        if "sin12" not in result.coords["target"]:
+            return {"stuck": 0, "total": 0}
+        wide = np.array(result.coords["units"]) >= min_units
+        errors = result["train_error"][result.coords["target"].index("sin12")][wide]
+        return {"stuck": int((errors > level).sum()), "total": int(errors.size)}
 
     @classmethod
     def claims(cls, result: Result) -> list[stats.Claim]:

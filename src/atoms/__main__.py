@@ -1,0 +1,5 @@
+import sys
+
+from atoms.cli import main
+
+sys.exit(main())

@@ -1,0 +1,163 @@
+"""The pipeline from chapter sources to the rendered book.
+
+A chapter source (`experiments/NAME.md`, jupytext MyST) is converted and executed by papermill;
+the executed notebook and its results file land in `book/chapters/` only when the run succeeded
+(written to temporary names, then renamed), so a failed run never leaves half an output behind.
+`build` runs every chapter the table of contents lists, writes the generated back-matter pages
+from the results files, and renders the site with Jupyter Book, execution off.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+SOURCES = "experiments"
+OUTPUTS = Path("book") / "chapters"
+TOC = "_toc.yml"
+
+
+class ChapterError(RuntimeError):
+    """A chapter run failed; the message carries the chapter's own traceback."""
+
+
+def toc_chapters(root: Path) -> list[str]:
+    """Chapter names in the order the table of contents lists them."""
+    found = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            file = node.get("file")
+            if isinstance(file, str) and file.startswith(OUTPUTS.as_posix() + "/"):
+                found.append(file.rsplit("/", 1)[1])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(yaml.safe_load((root / TOC).read_text()))
+    return found
+
+
+def available(root: Path) -> list[str]:
+    return sorted(path.stem for path in (root / SOURCES).glob("*.md"))
+
+
+def check_chapter(root: Path, name: str) -> Path:
+    source = root / SOURCES / f"{name}.md"
+    if not source.exists():
+        raise ValueError(f"unknown chapter {name!r}; available: {available(root)}")
+    return source
+
+
+def parse_parameters(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    """`-p name value` pairs, each value read as YAML so that 3, 0.5, true and [2, 4] get their types."""
+    return {name: yaml.safe_load(value) for name, value in pairs}
+
+
+def validate(source: Path, parameters: dict[str, Any]) -> None:
+    """Rejects names the chapter's parameters cell does not define, before any kernel starts.
+
+    Papermill would inject an unknown name and carry on, so a typo would silently run the
+    defaults. Types and ranges are checked by the chapter's Experiment inside the kernel, whose
+    error names the parameter; reading only the parameters cell here keeps TensorFlow out of the
+    parent process.
+    """
+    import jupytext
+    import papermill
+
+    allowed = list(papermill.inspect_notebook(jupytext.read(source)))
+    unknown = sorted(set(parameters) - set(allowed))
+    if unknown:
+        raise ValueError(f"unknown parameter(s) {unknown} for chapter {source.stem}; allowed: {allowed}")
+
+
+def _chapter_exception(error) -> str:
+    """The chapter's own exception line, e.g. "TypeError: parameter 'steps' must be int, got 'x'"."""
+    return f"{error.ename}: {error.evalue}"
+
+
+def git_commit(root: Path) -> str:
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
+                                check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return commit + ("-dirty" if dirty else "")
+
+
+def run_chapter(root: Path, name: str, parameters: dict[str, Any], out_dir: Path | None = None) -> Path:
+    """Executes one chapter; returns its results file. Raises ChapterError or ValueError on failure."""
+    import jupytext
+    import papermill
+
+    source = check_chapter(root, name)
+    validate(source, parameters)
+    out_dir = Path(out_dir) if out_dir else root / OUTPUTS
+    out_dir.mkdir(parents=True, exist_ok=True)
+    notebook_path, results_path = out_dir / f"{name}.ipynb", out_dir / f"{name}.json"
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=f".{name}.") as scratch:
+        scratch_notebook, scratch_results = Path(scratch) / "out.ipynb", Path(scratch) / "results.json"
+        notebook = jupytext.read(source)
+        started = time.perf_counter()
+        previous = os.environ.get("ATOMS_RESULTS_PATH")
+        os.environ["ATOMS_RESULTS_PATH"] = str(scratch_results)
+        try:
+            papermill.execute_notebook(notebook, str(scratch_notebook), parameters=parameters,
+                                       kernel_name="python3", cwd=str(out_dir), progress_bar=False,
+                                       log_output=False)
+        except papermill.PapermillExecutionError as error:
+            raise ChapterError(f"chapter {name} failed:\n{error}\n\n{_chapter_exception(error)}") from None
+        finally:
+            if previous is None:
+                os.environ.pop("ATOMS_RESULTS_PATH", None)
+            else:
+                os.environ["ATOMS_RESULTS_PATH"] = previous
+        if not scratch_results.exists():
+            raise ChapterError(f"chapter {name} ran but never called atoms.page.publish(result)")
+        payload = json.loads(scratch_results.read_text())
+        payload["run"] = {"wall_seconds": time.perf_counter() - started, "git_commit": git_commit(root),
+                          "parameters_given": parameters, "source": source.relative_to(root).as_posix()}
+        scratch_results.write_text(json.dumps(payload, allow_nan=False, indent=1))
+        os.replace(scratch_notebook, notebook_path)
+        os.replace(scratch_results, results_path)
+    return results_path
+
+
+def run_all(root: Path, names: list[str], parameters: dict[str, Any], jobs: int) -> list[str]:
+    """Runs chapters in parallel processes (each needs its own TensorFlow); returns the failures."""
+
+    def one(name: str) -> tuple[str, subprocess.CompletedProcess]:
+        command = [sys.executable, "-m", "atoms", "--root", str(root), "run", name]
+        for key, value in parameters.items():
+            command += ["-p", key, json.dumps(value)]
+        return name, subprocess.run(command, capture_output=True, text=True)
+
+    failures = []
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        for name, process in pool.map(one, names):
+            if process.returncode != 0:
+                failures.append(name)
+                sys.stderr.write(process.stderr)
+            else:
+                sys.stdout.write(process.stdout)
+    return failures
+
+
+def render(root: Path) -> int:
+    """Jupyter Book, strict: warnings are errors, nitpicky references, every page rebuilt."""
+    jb = Path(sys.executable).with_name("jb")
+    command = [str(jb), "build", str(root), "--all", "-W", "-n", "--keep-going"]
+    return subprocess.run(command, cwd=root).returncode

@@ -1,0 +1,66 @@
+"""The `atoms` command: list the chapters, run one, or build the whole book."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from atoms import backmatter, book
+
+
+def _root(value: str) -> Path:
+    root = Path(value).resolve()
+    if not (root / book.TOC).exists():
+        raise argparse.ArgumentTypeError(f"{root} has no {book.TOC}: run from the book's root or pass --root")
+    return root
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="atoms", description=__doc__)
+    main.add_argument("--root", type=_root, default=".", help="the book's root (holds _toc.yml)")
+    commands = main.add_subparsers(dest="command", required=True)
+    commands.add_parser("list", help="the chapters and their titles")
+    run = commands.add_parser("run", help="execute one chapter with papermill")
+    run.add_argument("chapter")
+    run.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                     help="a chapter parameter; VALUE is read as YAML (3, 0.5, true, [2, 4])")
+    run.add_argument("--out", type=Path, help="directory for the notebook and results (default book/chapters)")
+    build = commands.add_parser("build", help="run every chapter in _toc.yml, then render the book")
+    build.add_argument("-j", "--jobs", type=int, default=2, help="chapters run at once (default 2)")
+    build.add_argument("--profile", choices=("full", "smoke"), default="full")
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.command == "list":
+        from atoms.experiment import experiment_class
+
+        for name in book.toc_chapters(args.root):
+            print(f"{name}  {experiment_class(name).title}")
+        return 0
+    if args.command == "run":
+        try:
+            results = book.run_chapter(args.root, args.chapter, book.parse_parameters(args.parameter), args.out)
+        except (ValueError, TypeError) as error:
+            print(f"atoms run: {error}", file=sys.stderr)
+            return 2
+        except book.ChapterError as error:
+            print(error, file=sys.stderr)
+            return 1
+        print(f"{args.chapter}: wrote {results} and {results.with_suffix('.ipynb')}")
+        return 0
+    if args.jobs < 1:
+        print("atoms build: --jobs must be >= 1", file=sys.stderr)
+        return 2
+    names = book.toc_chapters(args.root)
+    failures = book.run_all(args.root, names, {"profile": args.profile}, args.jobs)
+    if failures:
+        print(f"atoms build: chapters failed: {failures}", file=sys.stderr)
+        return 1
+    backmatter.write(args.root, args.root / book.OUTPUTS, names)
+    status = book.render(args.root)
+    if status == 0:
+        print(f"The book is at {args.root / '_build' / 'html' / 'index.html'}")
+    return status
