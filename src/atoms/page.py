@@ -7,6 +7,7 @@ hand, and so that the results file the pipeline publishes is written in one plac
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import platform
@@ -65,6 +66,15 @@ def _markdown(text: str):
     from IPython.display import Markdown
 
     return Markdown(text)
+
+
+def image(fig):
+    """A figure as a PNG output, independent of the kernel's matplotlib backend."""
+    from IPython.display import Image
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    return Image(buffer.getvalue())
 
 
 def parameters_table(cls: type[Experiment]):

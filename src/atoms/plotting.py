@@ -7,11 +7,8 @@ legible in a dark-mode browser), large enough fonts, and the same colours for th
 from __future__ import annotations
 
 import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import numpy as np
+from matplotlib.figure import Figure
 
 STYLE = {
     "figure.facecolor": "white",
@@ -29,11 +26,13 @@ STYLE = {
 }
 COLORS = ("#1b6ca8", "#d1495b", "#2e933c", "#edae49", "#6a4c93", "#00798c", "#8d6a9f", "#4a4a4a")
 
-plt.rcParams.update(STYLE)
+matplotlib.rcParams.update(STYLE)
 
 
 def figure(rows: int = 1, cols: int = 1, *, width: float = 9.0, height: float = 3.2, **kwargs):
-    return plt.subplots(rows, cols, figsize=(width, height * rows), squeeze=False, **kwargs)
+    """A figure outside pyplot's registry, so notebooks show only the figures a chapter displays."""
+    fig = Figure(figsize=(width, height * rows))
+    return fig, fig.subplots(rows, cols, squeeze=False, **kwargs)
 
 
 def mean_band(ax, x, values, *, label: str | None = None, color=None, linestyle="-"):

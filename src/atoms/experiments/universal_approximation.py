@@ -156,6 +156,7 @@ class UniversalApproximation(Experiment):
                                linestyle="--")
             ax.axhline(result.config["error_threshold"], color="#4a4a4a", linewidth=0.8, linestyle=":")
             ax.set(xscale="log", yscale="log", title=CURVE_LABELS[target], xlabel="hidden units")
+            ax.minorticks_off()
             ax.set_xticks(units, [str(u) for u in units], fontsize=7)
         axes[0, 0].set_ylabel("MSE / variance of the curve")
         axes[0, 0].legend()
