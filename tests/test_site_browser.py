@@ -136,10 +136,10 @@ def test_chapter_figures_decode(chapter):
 
 def test_chapter_math_is_typeset_by_local_mathjax(chapter):
     page, _, requests = chapter
+    script = page.evaluate("() => document.querySelector('script[src*=\"mathjax\"]')?.src")
+    assert script and urlsplit(script).hostname == LOOPBACK, f"MathJax script: {script}"
     page.wait_for_function("() => document.querySelectorAll('mjx-container').length >= 3")
     page.evaluate("() => window.MathJax.startup.promise")
-    script = page.evaluate("() => document.querySelector('script[src*=\"mathjax\"]').src")
-    assert urlsplit(script).hostname == LOOPBACK, f"MathJax came from {script}"
     assert any(url.split("?")[0].endswith("/_static/mathjax/tex-chtml.js") for url in requests if is_local(url))
     assert page.evaluate("() => window.MathJax.version").startswith("3.")
     errors = page.eval_on_selector_all("mjx-merror", "nodes => nodes.map(node => node.textContent)")
