@@ -110,6 +110,7 @@ class _Model:
         self.learning_rate = tf.constant(members.learning_rate)
         self.l1 = tf.constant(members.l1)
         self.l2 = tf.constant(members.l2)
+        self.uses_l1, self.uses_l2 = bool(np.any(members.l1 > 0)), bool(np.any(members.l2 > 0))
         n_layers = len(network.weight_shapes)
         scale = training.layer_scale or (1.0,) * n_layers
         if len(scale) != n_layers:
@@ -151,10 +152,12 @@ class _Model:
         return tf.reduce_sum(per_row * row_mask, axis=1) / tf.reduce_sum(row_mask, axis=1)
 
     def penalty(self, params):
+        """Only the penalties some member uses enter the graph: ops per step are the cost here."""
         total = 0.0
         for w, scale in zip(params[0::2], self.layer_scale):
-            total += scale * tf.reduce_sum(self.l2 * tf.reduce_sum(tf.square(w), axis=[1, 2]))
-            if self.training.l1_mode == "subgradient":
+            if self.uses_l2:
+                total += scale * tf.reduce_sum(self.l2 * tf.reduce_sum(tf.square(w), axis=[1, 2]))
+            if self.uses_l1 and self.training.l1_mode == "subgradient":
                 total += scale * tf.reduce_sum(self.l1 * tf.reduce_sum(tf.abs(w), axis=[1, 2]))
         return total
 
@@ -165,7 +168,7 @@ class _Model:
         grads = tape.gradient(objective, params)
         new, slots = optim.apply(self.training.optimizer, params, grads, slots,
                                  self.learning_rate, iteration, self.training.momentum)
-        if self.training.l1_mode == "proximal":
+        if self.uses_l1 and self.training.l1_mode == "proximal":
             for i, scale in zip(range(0, len(new), 2), self.layer_scale):
                 threshold = tf.reshape(self.learning_rate * self.l1 * scale, [-1, 1, 1])
                 new[i] = tf.sign(new[i]) * tf.nn.relu(tf.abs(new[i]) - threshold)
