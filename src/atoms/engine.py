@@ -29,7 +29,10 @@ CHUNK_ELEMENTS = 1 << 22
 
 
 def _member_array(values, size: int, name: str, dtype) -> np.ndarray:
+    """One row per member; a scalar is every member's value."""
     array = np.asarray(values, dtype=dtype)
+    if array.ndim == 0:
+        array = np.full(size, array, dtype=dtype)
     if array.shape[0] != size:
         raise ValueError(f"{name} must have one row per member ({size}), got shape {array.shape}")
     return array
@@ -46,35 +49,61 @@ def _targets(y: np.ndarray, network: Network, classification: bool) -> np.ndarra
     return y
 
 
-def _unit_masks(network: Network, members: Members) -> list[np.ndarray] | None:
+def _real_widths(network: Network, members: Members) -> np.ndarray:
+    """`[K, hidden layers]`: each member's own widths (the padded widths when nothing is masked)."""
     if members.units is None:
-        return None
+        return np.tile(np.array(network.hidden, np.int64), (members.size, 1))
     if network.shared_repeats:
         raise ValueError("units masks are not supported with shared_repeats")
     units = _member_array(members.units, members.size, "units", np.int64).reshape(members.size, -1)
     if units.shape[1] != len(network.hidden) or np.any(units < 1) or np.any(units > np.array(network.hidden)):
         raise ValueError(f"units must be [K, {len(network.hidden)}] with 1 <= units <= {network.hidden}")
+    return units
+
+
+def _unit_masks(network: Network, members: Members) -> list[np.ndarray] | None:
+    if members.units is None:
+        return None
+    units = _real_widths(network, members)
     return [(np.arange(w)[None, :] < units[:, [i]]).astype(np.float32) for i, w in enumerate(network.hidden)]
 
 
 def initial_params(network: Network, members: Members) -> list[np.ndarray]:
-    """Each member's weights come from its own seed, so they do not depend on K or position."""
-    per_member = []
-    for seed in members.seeds:
+    """Each member's weights come from its own seed, so they do not depend on K or position.
+
+    A masked member draws its weights at its own widths (so Glorot and He scales use its real
+    fan-in and fan-out) and is padded with zeros: it starts exactly like an unpadded network of
+    its width with the same seed.
+    """
+    shapes = network.weight_shapes
+    stacked = [np.zeros((members.size, *shape), np.float32) for shape in shapes for shape in (shape, shape[1:])]
+    widths = _real_widths(network, members)
+    for k, seed in enumerate(members.seeds):
         rng = seeding.generator(seed, seeding.INIT)
-        params = []
-        for shape in network.weight_shapes:
-            params.append(network.weight_init.sample(shape, rng))
-            params.append(network.bias_init.sample((shape[1],), rng))
-        per_member.append(params)
-    stacked = [np.stack(group) for group in zip(*per_member)]
-    masks = _unit_masks(network, members)
-    if masks:
-        for layer, mask in enumerate(masks):
-            stacked[2 * layer] *= mask[:, None, :]
-            stacked[2 * layer + 1] *= mask
-            stacked[2 * layer + 2] *= mask[:, :, None]
+        sizes = [network.n_inputs, *widths[k], network.n_outputs] if not network.shared_repeats else None
+        for layer, shape in enumerate(shapes):
+            fan_in, fan_out = (sizes[layer], sizes[layer + 1]) if sizes else shape
+            stacked[2 * layer][k, :fan_in, :fan_out] = network.weight_init.sample((fan_in, fan_out), rng)
+            stacked[2 * layer + 1][k, :fan_out] = network.bias_init.sample((fan_out,), rng)
     return stacked
+
+
+def _check_rows(data: Data, x_train: np.ndarray, k: int, network: Network) -> None:
+    """Names the argument at fault before TensorFlow reports a shape clash deep in a graph."""
+    pairs = [("x_train", "y_train", x_train, data.y_train)]
+    if data.x_test is not None:
+        pairs.append(("x_test", "y_test", data.x_test, data.y_test))
+    elif data.y_test is not None:
+        raise ValueError("y_test was given without x_test")
+    for x_name, y_name, x, y in pairs:
+        x, y = np.asarray(x), np.asarray(y)
+        if x.shape[-1] != network.n_inputs:
+            raise ValueError(f"{x_name} has {x.shape[-1]} features, the network {network.n_inputs} inputs")
+        if x.ndim != x_train.ndim or (x.ndim == 3 and x.shape[0] != k):
+            raise ValueError(f"{x_name} must be shaped like x_train: [n, d] shared or [K={k}, n, d] stacked")
+        rows = x.shape[:-1]
+        if y.shape[:len(rows)] != rows:
+            raise ValueError(f"{y_name} must have one target per row of {x_name} {rows}, got shape {y.shape}")
 
 
 def _segments(record_steps: np.ndarray, max_steps: int) -> list[list[tuple[int, bool]]]:
@@ -116,7 +145,9 @@ class _Model:
         if len(scale) != n_layers:
             raise ValueError(f"layer_scale needs {n_layers} values (one per weight matrix), got {scale}")
         self.layer_scale = [float(s) for s in scale]
-        repeats = members.repeats if members.repeats is not None else [network.shared_repeats] * members.size
+        if members.repeats is not None and not network.shared_repeats:
+            raise ValueError("repeats needs a network with a shared layer (Network(shared_repeats=...))")
+        repeats = members.repeats if members.repeats is not None else network.shared_repeats
         repeats = _member_array(repeats, members.size, "repeats", np.int32)
         if network.shared_repeats and (np.any(repeats < 1) or np.any(repeats > network.shared_repeats)):
             raise ValueError(f"repeats must lie in [1, {network.shared_repeats}], got {repeats}")
@@ -218,6 +249,7 @@ def train(network: Network, training: Training, members: Members, data: Data,
     targets_train = _targets(y_train, network, classification)
     row_mask_train = (np.arange(n_rows)[None, :] < n_train[:, None]).astype(np.float32)
     has_test = data.x_test is not None
+    _check_rows(data, x_train, k, network)
     x_test = np.asarray(data.x_test if has_test else x_train, np.float32)
     y_test = np.asarray(data.y_test if has_test else y_train)
     targets_test = _targets(y_test, network, classification)
@@ -257,7 +289,7 @@ def train(network: Network, training: Training, members: Members, data: Data,
     full_inputs = (lift(x_train_t), tf.broadcast_to(targets_train_t, [k, *targets_train.shape[-2:]]),
                    tf.constant(row_mask_train))
 
-    def run_calls(params, slots, iteration, flips, initial, indices, valid, lengths):
+    def run_calls(params, slots, iteration, flips, initial, indices, valid, lengths, recorded):
         offset = 0
         n_segments = tf.shape(lengths)[0]
         first = evaluate(params, initial, flips)
@@ -275,7 +307,7 @@ def train(network: Network, training: Training, members: Members, data: Data,
             offset += lengths[j]
             record = evaluate(params, initial, flips)
             arrays = tf.nest.map_structure(lambda a, v: a.write(j, v), arrays, record)
-            flips = tf.zeros_like(flips)
+            flips = tf.where(recorded[j], tf.zeros_like(flips), flips)
         return params, slots, iteration, flips, tf.nest.map_structure(lambda a: a.stack(), arrays)
 
     compiled = tf.function(run_calls, reduce_retracing=True)
@@ -297,8 +329,9 @@ def train(network: Network, training: Training, members: Members, data: Data,
             idx, mask = order.take(total)
             indices, valid = tf.constant(idx), tf.constant(mask)
         lengths = tf.constant([steps for steps, _ in call], tf.int32)
+        recorded = tf.constant([record for _, record in call], tf.bool)
         params, slots, iteration, flips, records = compiled(
-            params, slots, iteration, flips, initial, indices, valid, lengths)
+            params, slots, iteration, flips, initial, indices, valid, lengths, recorded)
         collected.append(tf.nest.map_structure(lambda t: t.numpy(), records))
         kept.extend(record for _, record in call)
     return _history(collected, np.array(kept), record_steps, start, params, k, classification, has_test)
