@@ -39,7 +39,7 @@ def _keras_model(network: Network, params: list[np.ndarray], l2: float) -> keras
     return model
 
 
-def _keras_losses(network, training, members, x, y, history, l2=0.0):
+def _keras_losses(network, training, members, x, y, history, l2=0.0, sample_weight=None):
     """Replays member 0's batches through `train_on_batch` and returns losses at `history.steps`."""
     classification = np.issubdtype(y.dtype, np.integer)
     targets = np.eye(network.n_outputs, dtype=np.float32)[y] if classification else y
@@ -58,7 +58,8 @@ def _keras_losses(network, training, members, x, y, history, l2=0.0):
         if step == training.steps:
             break
         rows = indices[0, step][mask[0, step] > 0] if training.batch_size else np.arange(len(x))
-        model.train_on_batch(x[rows], targets[rows])
+        weights = None if sample_weight is None else sample_weight[rows]
+        model.train_on_batch(x[rows], targets[rows], sample_weight=weights)
     return np.array(recorded)
 
 
@@ -110,4 +111,18 @@ def test_full_batch_regression_matches_keras():
     members = Members(seeds=seeding.member_seeds(6, 1), learning_rate=0.01)
     history = train(network, training, members, Data(x, y), Recording(every=EVERY))
     reference = _keras_losses(network, training, members, x, y, history)
+    np.testing.assert_allclose(history.train_loss[0], reference, rtol=TOLERANCE)
+
+
+@pytest.mark.parametrize("batch_size", [None, 10])
+def test_sample_weights_match_keras(batch_size):
+    split = _mixture()
+    weights = np.where(split.y_train == 1, 3.0, 0.5).astype(np.float32)
+    network = Network(4, (8,), 2, activation="sigmoid")
+    training = Training(steps=STEPS, batch_size=batch_size, optimizer="adam")
+    members = Members(seeds=seeding.member_seeds(7, 1), learning_rate=0.01)
+    history = train(network, training, members, Data(split.x_train, split.y_train, sample_weight=weights),
+                    Recording(every=EVERY))
+    reference = _keras_losses(network, training, members, split.x_train, split.y_train, history,
+                              sample_weight=weights)
     np.testing.assert_allclose(history.train_loss[0], reference, rtol=TOLERANCE)

@@ -106,6 +106,18 @@ def _check_rows(data: Data, x_train: np.ndarray, k: int, network: Network) -> No
             raise ValueError(f"{y_name} must have one target per row of {x_name} {rows}, got shape {y.shape}")
 
 
+def _sample_weights(data: Data, k: int, n_rows: int) -> np.ndarray | None:
+    """`[K, n]` non-negative training-row weights, or None when every row counts once."""
+    if data.sample_weight is None:
+        return None
+    weights = np.asarray(data.sample_weight, np.float32)
+    if weights.shape not in ((n_rows,), (k, n_rows)):
+        raise ValueError(f"sample_weight must be [n={n_rows}] or [K={k}, n={n_rows}], got shape {weights.shape}")
+    if not np.all(np.isfinite(weights)) or np.any(weights < 0):
+        raise ValueError("sample_weight must be finite and >= 0")
+    return np.broadcast_to(weights, (k, n_rows)).copy()
+
+
 def _segments(record_steps: np.ndarray, max_steps: int) -> list[list[tuple[int, bool]]]:
     """Split the run into calls of at most `max_steps` steps, each a list of (steps, record)."""
     pieces, previous = [], 0
@@ -178,9 +190,10 @@ class _Model:
                 h = h * self.masks[layer]
         return tf.matmul(h, weights[-1]) + biases[-1][:, None, :]
 
-    def member_loss(self, params, x, targets, row_mask):
+    def member_loss(self, params, x, targets, row_mask, row_weight):
+        """Mean over the batch's valid rows of each row's loss times its weight (Keras' convention)."""
         per_row = self.loss(self.forward(params, x), targets)
-        return tf.reduce_sum(per_row * row_mask, axis=1) / tf.reduce_sum(row_mask, axis=1)
+        return tf.reduce_sum(per_row * row_weight, axis=1) / tf.reduce_sum(row_mask, axis=1)
 
     def penalty(self, params):
         """Only the penalties some member uses enter the graph: ops per step are the cost here."""
@@ -192,10 +205,11 @@ class _Model:
                 total += scale * tf.reduce_sum(self.l1 * tf.reduce_sum(tf.abs(w), axis=[1, 2]))
         return total
 
-    def step(self, params, slots, iteration, flips, x, targets, row_mask):
+    def step(self, params, slots, iteration, flips, x, targets, row_mask, row_weight):
         with tf.GradientTape() as tape:
             tape.watch(params)
-            objective = tf.reduce_sum(self.member_loss(params, x, targets, row_mask)) + self.penalty(params)
+            data_loss = self.member_loss(params, x, targets, row_mask, row_weight)
+            objective = tf.reduce_sum(data_loss) + self.penalty(params)
         grads = tape.gradient(objective, params)
         new, slots = optim.apply(self.training.optimizer, params, grads, slots,
                                  self.learning_rate, iteration, self.training.momentum)
@@ -286,8 +300,11 @@ def train(network: Network, training: Training, members: Members, data: Data,
             record["weights"] = params[0::2]
         return record
 
+    weights = _sample_weights(data, k, n_rows)
+    weights_t = tf.constant(weights) if weights is not None else None
     full_inputs = (lift(x_train_t), tf.broadcast_to(targets_train_t, [k, *targets_train.shape[-2:]]),
-                   tf.constant(row_mask_train))
+                   tf.constant(row_mask_train),
+                   tf.constant(row_mask_train * weights) if weights is not None else tf.constant(row_mask_train))
 
     def run_calls(params, slots, iteration, flips, initial, indices, valid, lengths, recorded):
         offset = 0
@@ -300,10 +317,11 @@ def train(network: Network, training: Training, members: Members, data: Data,
                 if full_batch:
                     params, slots, iteration, flips = model.step(params, slots, iteration, flips, *full_inputs)
                 else:
-                    rows = indices[:, offset + i]
+                    rows, row_mask = indices[:, offset + i], valid[:, offset + i]
+                    row_weight = row_mask if weights_t is None else tf.gather(weights_t, rows, batch_dims=1) * row_mask
                     params, slots, iteration, flips = model.step(
                         params, slots, iteration, flips, gather(x_train_t, rows),
-                        gather(targets_train_t, rows), valid[:, offset + i])
+                        gather(targets_train_t, rows), row_mask, row_weight)
             offset += lengths[j]
             record = evaluate(params, initial, flips)
             arrays = tf.nest.map_structure(lambda a, v: a.write(j, v), arrays, record)

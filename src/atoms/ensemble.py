@@ -136,7 +136,9 @@ class Data:
 
     Integer targets are class labels (a classification head, accuracy recorded); float targets
     `[..., n, outputs]` are regression targets. `n_train` gives each member's number of valid
-    rows when per-member data of different sizes are padded to one shape.
+    rows when per-member data of different sizes are padded to one shape. `sample_weight` (`[n]`
+    or `[K, n]`) multiplies each training row's loss, e.g. for a class-weighted loss; recorded
+    losses stay unweighted means, so they compare across weightings.
     """
 
     x_train: np.ndarray
@@ -144,6 +146,7 @@ class Data:
     x_test: np.ndarray | None = None
     y_test: np.ndarray | None = None
     n_train: np.ndarray | None = None
+    sample_weight: np.ndarray | None = None
 
     @property
     def stacked(self) -> bool:
