@@ -1,5 +1,7 @@
-"""One module per chapter; importing this package registers every Experiment class."""
+"""One module per chapter; importing this package imports every module, which registers its class."""
 
-from atoms.experiments.universal_approximation import UniversalApproximation
+import importlib
+import pkgutil
 
-__all__ = ["UniversalApproximation"]
+for _module in pkgutil.iter_modules(__path__):
+    importlib.import_module(f"{__name__}.{_module.name}")
