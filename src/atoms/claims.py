@@ -70,11 +70,12 @@ class Verdict(str, enum.Enum):
     NOT_JUDGED = "not judged"
 
 
+# Plain symbols rather than emoji: they render in any text font, emoji need an emoji font.
 _BADGES = {
-    Verdict.SUPPORTED: "✅ supported",
-    Verdict.NOT_SUPPORTED: "❌ not supported",
-    Verdict.INCONCLUSIVE: "❔ inconclusive",
-    Verdict.NOT_JUDGED: "⏸ not judged",
+    Verdict.SUPPORTED: "✓ supported",
+    Verdict.NOT_SUPPORTED: "✗ not supported",
+    Verdict.INCONCLUSIVE: "? inconclusive",
+    Verdict.NOT_JUDGED: "· not judged",
 }
 
 

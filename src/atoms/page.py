@@ -62,7 +62,7 @@ def publish(result: Result) -> list[Claim]:
     return found
 
 
-def _markdown(text: str):
+def markdown(text: str):
     from IPython.display import Markdown
 
     return Markdown(text)
@@ -85,7 +85,7 @@ def parameters_table(cls: type[Experiment]):
     note = ", ".join(f"`{name}={value!r}`" for name, value in smoke.items())
     if note:
         rows.append(f"\nThe `smoke` profile sets {note} unless you pass them yourself.")
-    return _markdown("\n".join(rows))
+    return markdown("\n".join(rows))
 
 
 def verdicts(found: list[Claim], profile: str):
@@ -94,7 +94,7 @@ def verdicts(found: list[Claim], profile: str):
     if profile != "full":
         head = (f"*This page was built with the `{profile}` profile: its runs are too small to judge, so every "
                 f"claim below is shown as not judged. The published book uses `full`.*\n\n")
-    return _markdown(head + claims_markdown(found))
+    return markdown(head + claims_markdown(found))
 
 
 def verdict_word(claim: Claim) -> str:
@@ -123,7 +123,7 @@ jupytext --to ipynb -o - {source} | papermill - out.ipynb -p seed 3 -y "n_seeds:
 
 `atoms run` checks every parameter before it starts and names the one it rejects; papermill alone
 only warns about names the chapter does not know."""
-    return _markdown(text)
+    return markdown(text)
 
 
 def bibtex(cls: type[Experiment], year: int = 2026) -> str:
@@ -140,4 +140,4 @@ def bibtex(cls: type[Experiment], year: int = 2026) -> str:
 
 
 def cite(cls: type[Experiment]):
-    return _markdown(f"Cite this chapter as:\n\n```bibtex\n{bibtex(cls)}\n```")
+    return markdown(f"Cite this chapter as:\n\n```bibtex\n{bibtex(cls)}\n```")

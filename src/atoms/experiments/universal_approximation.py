@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from atoms import claims as stats
-from atoms import data, plotting, seeding
+from atoms import data, page, plotting, seeding
 from atoms.config import Config, param
 from atoms.engine import Data, Init, Members, Network, Recording, Training, predict, train
 from atoms.experiment import Experiment, Result
@@ -110,13 +110,32 @@ class UniversalApproximation(Experiment):
         return first.astype(float)
 
     @classmethod
-    def plateau_counts(cls, result: Result, min_units: int = 16, level: float = 0.5) -> dict[str, int]:
-        """How many sin(12x) networks of at least `min_units` units ended no better than `level`."""
+    def comparison(cls, result: Result) -> str:
+        """The run's answer to the original's two conclusions, worded from the verdicts."""
+        verdicts = {claim.id: page.verdict_word(claim) for claim in cls.claims(result)}
+        trends = ", ".join(f"{verdicts[f'train_error_falls_{t}']} for {CURVE_LABELS[t]}" for t in result.coords["target"])
+        text = (f"The original concluded that more units give lower training error and that sin(12x) needs the "
+                f"most units. In this run, the falling-error trend {trends}")
+        if "sin12_needs_most_units" in verdicts:
+            text += f"; the claim that sin(12x) needs the most units {verdicts['sin12_needs_most_units']}"
+        return text + "."
+
+    @classmethod
+    def plateau(cls, result: Result, min_units: int = 16, level: float = 0.5) -> str:
+        """How many wide sin(12x) networks ended no better than `level`: optimization, not capacity."""
         if "sin12" not in result.coords["target"]:
-            return {"stuck": 0, "total": 0}
+            return "This run did not fit sin(12x)."
         wide = np.array(result.coords["units"]) >= min_units
         errors = result["train_error"][result.coords["target"].index("sin12")][wide]
-        return {"stuck": int((errors > level).sum()), "total": int(errors.size)}
+        stuck = int((errors > level).sum())
+        if not errors.size:
+            return f"This run trained no sin(12x) network with {min_units} or more units."
+        if stuck == 0:
+            return (f"Every one of the {errors.size} sin(12x) networks with {min_units} or more units ended below a "
+                    f"relative error of {level}.")
+        return (f"Width is not the whole story: {stuck} of the {errors.size} sin(12x) networks with {min_units} or "
+                f"more units ended with a relative error above {level}, no better than a gentle slope through the "
+                f"data, although narrower networks of the same run did better.")
 
     @classmethod
     def claims(cls, result: Result) -> list[stats.Claim]:
