@@ -85,7 +85,6 @@ def test_strict_build_renders_every_chapter_and_the_back_matter(built_book):
         payload = json.loads((built_book / "book" / "chapters" / f"{name}.json").read_text())
         expected = [claim.id for claim in Result.from_dict(payload["result"]).claims()]
         assert expected and [claim["id"] for claim in payload["claims"]] == expected, name
-        assert payload["run"]["wall_seconds"] < 30, f"{name} took {payload['run']['wall_seconds']:.1f} s in smoke"
     reproducibility = (built_book / "book" / "reproducibility.md").read_text()
     assert CHAPTER in reproducibility and "smoke" in reproducibility
     ledger = (built_book / "book" / "claims.md").read_text()
