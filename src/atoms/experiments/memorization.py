@@ -1,0 +1,347 @@
+"""Atom 5: how many points can a network memorize, and are random labels slower to fit than true ones?
+
+The original trained a (200, 200, 200) sigmoid network on 50 to 300 points of a 6-D Gaussian
+mixture, once with the true labels and once with the labels permuted, three repeats each, and
+read the capacity off the largest size whose random labels it fitted. Here every size and label
+kind is a member of one stacked ensemble. A seed fixes one data draw, one initialization and one
+batch order, shared by every size and both label kinds, so true and random labels are compared on
+the same points from the same start and differ in nothing but the labels.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
+
+from atoms import claims as stats
+from atoms import data, plotting, seeding
+from atoms.config import Config, param
+from atoms.engine import Data, Init, Members, Network, Recording, Training, train
+from atoms.experiment import Experiment, Result
+
+DIM = 6
+POOL = 5000
+ORIGINAL_CAPACITY = 150
+LABELS = ("random", "true")
+COLORS = {"random": plotting.COLORS[1], "true": plotting.COLORS[0]}
+HOLDS_FRACTION = 0.8  # a capacity stands when 4 of 5 seeds agree: one seed may be unlucky
+MAX_STEP_TICKS = 10  # more labelled steps would overlap on the steps-to-fit axis
+
+
+@dataclass(frozen=True)
+class MemorizationConfig(Config):
+    n_points: tuple[int, ...] = param((192,), "Training-set sizes fitted with random labels, increasing.",
+                                      ge=10, le=POOL)
+    true_label_points: tuple[int, ...] = param((192,), "Sizes also fitted with the true labels, paired by seed "
+                                               "with the random labels (a subset of n_points).", ge=10, le=POOL)
+    width: int = param(200, "Sigmoid units in each hidden layer.", ge=1, le=1024)
+    depth: int = param(3, "Hidden layers.", ge=1, le=10)
+    steps: int = param(2500, "Adam steps, each on one mini-batch.", ge=1, le=100_000)
+    batch_size: int = param(64, "Rows per mini-batch (shuffled epochs of each member's own rows).", ge=1, le=5000)
+    learning_rate: float = param(0.003, "Adam learning rate.", gt=0, le=1)
+    record_every: int = param(250, "Steps between recordings of training accuracy (the last step is always "
+                                   "recorded).", ge=1, le=100_000)
+    n_seeds: int = param(5, "Seeds; each fixes one data draw, initialization and batch order.", ge=2, le=100)
+    fit_threshold: float = param(0.95, "Training accuracy that counts as fitted.", gt=0.5, le=1)
+
+    profile_overrides = {"smoke": {"steps": 100, "record_every": 50, "n_seeds": 2}}
+
+    def __post_init__(self):
+        super().__post_init__()
+        extra = sorted(set(self.true_label_points) - set(self.n_points))
+        if extra:
+            raise ValueError(f"parameter 'true_label_points' must be a subset of n_points {list(self.n_points)}; "
+                             f"not in n_points: {extra}")
+        if list(self.n_points) != sorted(self.n_points):
+            raise ValueError(f"parameter 'n_points' must be increasing, got {list(self.n_points)}")
+        if self.record_every > self.steps:
+            raise ValueError(f"parameter 'record_every' must be <= steps ({self.steps}), got {self.record_every}")
+
+
+def seed_data(seed: np.random.SeedSequence, sizes: tuple[int, ...]):
+    """One pool of points per seed; a training set of n points is the pool's first n rows.
+
+    The pool has a fixed size, so a size's data do not depend on which other sizes are swept, and
+    a seed's sizes share one covariance (the mixture draws it afresh with every call): they differ
+    in how many points there are, not in how hard the problem is. Random labels permute the true
+    labels of the same rows, keeping the class balance; the permutation of n rows is the order in
+    which one permutation of the whole pool visits rows below n, which is uniform for every n.
+    """
+    rng = seeding.generator(seed, seeding.DATA)
+    x, y = data.gaussian_mixture(POOL, DIM, rng)
+    order = rng.permutation(POOL)
+    labels = {"true": {n: y[:n] for n in sizes}, "random": {n: y[:n][order[order < n]] for n in sizes}}
+    return x[:max(sizes)], labels
+
+
+def fitted(accuracy: np.ndarray, n: int, threshold: float) -> np.ndarray:
+    """Counts correct rows, so that 95 of 100 passes 0.95 despite float32 rounding of 95/100."""
+    return np.rint(accuracy * n) >= threshold * n - 1e-6
+
+
+def linear_accuracy(x: np.ndarray, y: np.ndarray) -> float:
+    """How much of the labelling a linear rule explains: the rest a network has to memorize."""
+    return float(LinearDiscriminantAnalysis().fit(x, y).score(x, y))
+
+
+class Memorization(Experiment):
+    name = "05_memorization"
+    title = "Memorization: random against true labels"
+    Config = MemorizationConfig
+
+    def _run(self, config):
+        seeds = seeding.member_seeds(config.seed, config.n_seeds)
+        draws = [seed_data(seed, config.n_points) for seed in seeds]
+        sizes = {"random": config.n_points, "true": config.true_label_points}
+        cells = [(kind, n, s) for kind in LABELS for n in sizes[kind] for s in range(config.n_seeds)]
+        rows = max(config.n_points)
+        x = np.stack([draws[s][0] for _, _, s in cells])
+        y = np.stack([np.pad(draws[s][1][kind][n], (0, rows - n)) for kind, n, s in cells])
+        network = Network(DIM, (config.width,) * config.depth, 2, activation="sigmoid",
+                          bias_init=Init("glorot_uniform"))
+        history = train(network, Training(steps=config.steps, batch_size=config.batch_size),
+                        Members(seeds=[seeds[s] for _, _, s in cells], learning_rate=config.learning_rate),
+                        Data(x, y, n_train=[n for _, n, _ in cells]), Recording(every=config.record_every))
+        accuracy = {kind: np.zeros((len(sizes[kind]), config.n_seeds, len(history.steps)), np.float32)
+                    for kind in LABELS}
+        for i, (kind, n, s) in enumerate(cells):
+            accuracy[kind][sizes[kind].index(n), s] = history.train_accuracy[i]
+        linear = np.array([[linear_accuracy(draws[s][0][:n], draws[s][1]["true"][n]) for s in range(config.n_seeds)]
+                           for n in config.true_label_points], np.float32)
+        arrays = {"accuracy_random": accuracy["random"], "accuracy_true": accuracy["true"],
+                  "linear_accuracy": linear}
+        dims = {"accuracy_random": ("n", "seed", "step"), "accuracy_true": ("n_true", "seed", "step"),
+                "linear_accuracy": ("n_true", "seed")}
+        coords = {"n": list(config.n_points), "n_true": list(config.true_label_points),
+                  "seed": list(range(config.n_seeds)), "step": [int(step) for step in history.steps]}
+        return arrays, dims, coords
+
+    @classmethod
+    def never(cls, result: Result) -> int:
+        """Where "never fitted" sits: one recording interval past the last step, later than any fit."""
+        return result.coords["step"][-1] + result.config["record_every"]
+
+    @classmethod
+    def steps_to_fit(cls, result: Result, kind: str) -> np.ndarray:
+        """First recorded step at or above the threshold, per (size, seed); `never` if none is."""
+        sizes = result.coords["n" if kind == "random" else "n_true"]
+        accuracy = result[f"accuracy_{kind}"]
+        reached = np.stack([fitted(accuracy[i], n, result.config["fit_threshold"]) for i, n in enumerate(sizes)])
+        steps = np.array(result.coords["step"])
+        return np.where(reached.any(axis=-1), steps[np.argmax(reached, axis=-1)], cls.never(result))
+
+    @classmethod
+    def capacity(cls, result: Result, by_step: int | None = None) -> np.ndarray:
+        """Per seed, the largest size whose random labels were fitted (by `by_step`); 0 when none was."""
+        sizes = np.array(result.coords["n"])
+        limit = result.coords["step"][-1] if by_step is None else by_step
+        fit = cls.steps_to_fit(result, "random") <= limit
+        return np.array([sizes[column].max() if column.any() else 0 for column in fit.T])
+
+    @classmethod
+    def bracket(cls, result: Result) -> tuple[int, int | None]:
+        """The most common capacity across seeds and the next tried size (None above the largest)."""
+        values, counts = np.unique(cls.capacity(result), return_counts=True)
+        low = int(values[np.argmax(counts)])
+        above = [n for n in result.coords["n"] if n > low]
+        return low, (min(above) if above else None)
+
+    @classmethod
+    def bracket_words(cls, result: Result) -> str:
+        low, high = cls.bracket(result)
+        if low == 0:
+            return f"below {high} points, the smallest size tried"
+        if high is None:
+            return f"at least {low} points, the largest size tried"
+        return f"at least {low} and below {high} points"
+
+    @classmethod
+    def claims(cls, result: Result) -> list[stats.Claim]:
+        steps, threshold = result.config["steps"], result.config["fit_threshold"]
+        low, _ = cls.bracket(result)
+        n_seeds = len(result.coords["seed"])
+        required = max(2, math.ceil(HOLDS_FRACTION * n_seeds))
+        found = [stats.Claim(
+            "random_label_capacity",
+            f"The random-label capacity, the largest tried size whose random labels reach {threshold:.0%} "
+            f"training accuracy within {steps:,} steps, is {cls.bracket_words(result)} "
+            f"(the same in at least {required} of {n_seeds} seeds).",
+            stats.holds_in(cls.capacity(result) == low, required=required, judged=result.judged))]
+        random_steps = cls.steps_to_fit(result, "random")
+        true_steps = cls.steps_to_fit(result, "true")
+        for i, n in enumerate(result.coords["n_true"]):
+            found.append(stats.Claim(
+                f"random_labels_slower_n{n}",
+                f"With {n} points, random labels take more steps than true labels to reach {threshold:.0%} "
+                f"training accuracy (paired by seed; never reaching it counts as later than the last step).",
+                stats.paired_difference(random_steps[result.coords["n"].index(n)], true_steps[i], greater=True,
+                                        method="sign", judged=result.judged)))
+        return found
+
+    @classmethod
+    def n_networks(cls, result: Result) -> int:
+        return len(result.coords["seed"]) * (len(result.coords["n"]) + len(result.coords["n_true"]))
+
+    @classmethod
+    def visits_sentence(cls, result: Result) -> str:
+        """How often shuffled epochs visit each point: memorizing n points takes visits, not steps alone."""
+        steps, batch = result.config["steps"], result.config["batch_size"]
+        visits = [f"about {steps / math.ceil(n / batch):,.0f} visits to each of {n} points" for n in result.coords["n"]]
+        return ", ".join(visits)
+
+    @classmethod
+    def linear_sentence(cls, result: Result) -> str:
+        """A linear rule's share of the true labels: what is left over must be memorized."""
+        parts = []
+        for i, n in enumerate(result.coords["n_true"]):
+            scores = result["linear_accuracy"][i]
+            parts.append(f"A linear discriminant fitted to the same {n} points classifies {scores.mean():.0%} of "
+                         f"the true labels correctly on average over seeds (from {scores.min():.0%} to "
+                         f"{scores.max():.0%}), so with true labels the network has to find that rule and store "
+                         f"only the remaining {1 - scores.mean():.0%} of points as exceptions; with random labels "
+                         f"no rule helps, and every point has to be stored.")
+        return " ".join(parts)
+
+    @classmethod
+    def original_last_step(cls, result: Result) -> int:
+        """The last step the original would have recorded: its recordings stopped one interval early."""
+        return result.coords["step"][-2]
+
+    @classmethod
+    def capacity_sentence(cls, result: Result, claim: stats.Claim) -> str:
+        """Compares the run's capacity with the original's, in words that follow the verdict."""
+        low, high = cls.bracket(result)
+        counts = int(np.sum(cls.capacity(result) == low))
+        n_seeds = len(result.coords["seed"])
+        measured = f"in {counts} of {n_seeds} seeds the capacity is {cls.bracket_words(result)}"
+        if claim.verdict is stats.Verdict.NOT_JUDGED:
+            return f"In this unjudged `{result.config['profile']}` run, {measured}."
+        if claim.verdict is not stats.Verdict.SUPPORTED:
+            return f"The seeds disagree on the capacity ({measured}), so this run neither confirms nor refutes " \
+                   f"the original's capacity of about {ORIGINAL_CAPACITY} points."
+        if low > ORIGINAL_CAPACITY:
+            return f"Our run disagrees with the original: {measured}, more than its capacity of about " \
+                   f"{ORIGINAL_CAPACITY} points."
+        if high is not None and high <= ORIGINAL_CAPACITY:
+            return f"Our run disagrees with the original: {measured}, less than its capacity of about " \
+                   f"{ORIGINAL_CAPACITY} points."
+        return f"Our run is consistent with the original: {measured}, a range that includes its capacity of " \
+               f"about {ORIGINAL_CAPACITY} points."
+
+    @classmethod
+    def budget_sentence(cls, result: Result) -> str:
+        """How many seeds fit the capacity size by the original's last recording: its fault shrinks capacity."""
+        low, _ = cls.bracket(result)
+        if low == 0:
+            return "No tried size was fitted, so an earlier reading could only find fewer fitted."
+        step = cls.original_last_step(result)
+        n_seeds = len(result.coords["seed"])
+        now = int(np.sum(cls.capacity(result) >= low))
+        early = int(np.sum(cls.capacity(result, by_step=step) >= low))
+        return (f"Read at step {step:,}, where the original's recordings stopped, {early} of {n_seeds} seeds "
+                f"would have counted as fitting {low} random labels, instead of {now} of {n_seeds} at step "
+                f"{result.coords['step'][-1]:,}.")
+
+    @classmethod
+    def paired_sentence(cls, result: Result, claim: stats.Claim, n: int) -> str:
+        """Median steps to fit for both label kinds at one size, and whether that matches the original."""
+        random_steps = cls.steps_to_fit(result, "random")[result.coords["n"].index(n)]
+        true_steps = cls.steps_to_fit(result, "true")[result.coords["n_true"].index(n)]
+        never, last = cls.never(result), result.coords["step"][-1]
+
+        def median(values):
+            middle = float(np.median(values))
+            return f"more than the {last:,} trained" if middle >= never else f"{middle:,.0f}"
+
+        later = int(np.sum(random_steps > true_steps))
+        measured = (f"with {n} points, the median seed needed {median(random_steps)} steps to reach the threshold "
+                    f"with random labels and {median(true_steps)} with true labels; random labels were later in "
+                    f"{later} of {len(random_steps)} seeds")
+        verdict = {stats.Verdict.SUPPORTED: "This agrees with the original",
+                   stats.Verdict.NOT_SUPPORTED: "This disagrees with the original",
+                   stats.Verdict.INCONCLUSIVE: "This neither confirms nor refutes the original",
+                   stats.Verdict.NOT_JUDGED: "This `smoke` run is not judged against the original"}[claim.verdict]
+        return f"{measured[0].upper()}{measured[1:]}. {verdict}, which found that random labels take longer."
+
+    @classmethod
+    def plot(cls, result: Result) -> list:
+        return [cls.plot_curves(result), cls.plot_summary(result)]
+
+    @classmethod
+    def plot_curves(cls, result: Result):
+        sizes, steps = result.coords["n"], result.coords["step"]
+        fig, axes = plotting.figure(1, len(sizes), height=3.4, sharey=True, width=max(6.0, 3.2 * len(sizes)))
+        for ax, n in zip(axes[0], sizes):
+            for kind in LABELS:
+                key = "n" if kind == "random" else "n_true"
+                if n not in result.coords[key]:
+                    continue
+                curves = result[f"accuracy_{kind}"][result.coords[key].index(n)]
+                for curve in curves:
+                    ax.plot(steps, curve, color=COLORS[kind], linewidth=0.8, alpha=0.45)
+                ax.plot(steps, curves.mean(axis=0), color=COLORS[kind], linewidth=2.2, marker="o", markersize=3,
+                        label=f"{kind} labels (mean; thin: seeds)")
+            ax.axhline(result.config["fit_threshold"], color="#4a4a4a", linewidth=0.8, linestyle=":")
+            ax.set(title=f"n = {n} points", xlabel="training steps")
+        axes[0, 0].set_ylabel("training accuracy")
+        axes[0, 0].legend(loc="lower right", fontsize=8)
+        fig.tight_layout()
+        return fig
+
+    @classmethod
+    def plot_summary(cls, result: Result):
+        fig, axes = plotting.figure(1, 2, height=3.4)
+        cls._plot_best_accuracy(axes[0, 0], result)
+        cls._plot_paired_steps(axes[0, 1], result)
+        fig.tight_layout()
+        return fig
+
+    @classmethod
+    def columns(cls, result: Result) -> list[tuple[str, int, int]]:
+        """(label kind, size, row in that kind's arrays) per column, true before random at each size."""
+        found = []
+        for n in result.coords["n"]:
+            if n in result.coords["n_true"]:
+                found.append(("true", n, result.coords["n_true"].index(n)))
+            found.append(("random", n, result.coords["n"].index(n)))
+        return found
+
+    @classmethod
+    def _plot_best_accuracy(cls, ax, result: Result):
+        columns = cls.columns(result)
+        n_seeds = len(result.coords["seed"])
+        spread = (np.arange(n_seeds) - (n_seeds - 1) / 2) * min(0.08, 0.5 / n_seeds)
+        shown = set()
+        for c, (kind, n, row) in enumerate(columns):
+            best = result[f"accuracy_{kind}"][row].max(axis=-1)
+            ax.scatter(c + spread, best, color=COLORS[kind], s=20, alpha=0.8,
+                       label=None if kind in shown else f"{kind} labels (one dot per seed)")
+            shown.add(kind)
+        ax.axhline(result.config["fit_threshold"], color="#4a4a4a", linewidth=0.8, linestyle=":")
+        ax.set_xticks(range(len(columns)), [f"{kind}\nn = {n}" for kind, n, _ in columns])
+        ax.set_xlim(-0.5, len(columns) - 0.5)
+        ax.set(ylabel="highest recorded training accuracy", title="Which networks are fitted")
+        ax.legend(loc="lower left", fontsize=8)
+
+    @classmethod
+    def _plot_paired_steps(cls, ax, result: Result):
+        never = cls.never(result)
+        random_steps, true_steps = cls.steps_to_fit(result, "random"), cls.steps_to_fit(result, "true")
+        for i, n in enumerate(result.coords["n_true"]):
+            pair = np.stack([true_steps[i], random_steps[result.coords["n"].index(n)]])
+            x = np.array([2 * i, 2 * i + 1])
+            for s in range(pair.shape[1]):
+                ax.plot(x, pair[:, s], color="#9aa5b1", linewidth=0.8, zorder=1)
+            for column, kind in zip(x, ("true", "random")):
+                ax.scatter(np.full(pair.shape[1], column), pair[column - 2 * i], color=COLORS[kind], s=20, zorder=2)
+        ticks = [(2 * i + j, f"{kind}\nn = {n}") for i, n in enumerate(result.coords["n_true"])
+                 for j, kind in enumerate(("true", "random"))]
+        ax.set_xticks([t for t, _ in ticks], [label for _, label in ticks])
+        ax.set_xlim(-0.5, 2 * len(result.coords["n_true"]) - 0.5)
+        recorded = [s for s in result.coords["step"] if s > 0]
+        recorded = recorded[::max(1, len(recorded) // MAX_STEP_TICKS)]
+        ax.set_yticks([*recorded, never], [*(str(s) for s in recorded), "never"], fontsize=7)
+        ax.set(ylabel="steps to reach the threshold", title="Steps to fit, paired by seed")
