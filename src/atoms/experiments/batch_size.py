@@ -1,0 +1,321 @@
+"""Atom 8: batch size, test accuracy and wall time, with the number of updates held apart.
+
+The original trained one network per batch size for 150 epochs at one Adam learning rate and read
+"bigger batches are faster but less accurate" off the curves. At a fixed number of epochs a bigger
+batch also makes fewer updates, so that reading mixes two causes. Here three arms separate them:
+(a) a fixed number of epochs at one learning rate, as in the original; (b) a fixed number of
+updates at that learning rate; (c) a fixed number of epochs with the learning rate scaled with
+the batch size. All arms of one batch size train as members of one ensemble (one trace), the
+fixed-update arm being read off the same runs at its step count: with a constant learning rate,
+Adam's first U steps do not depend on how long the run continues.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from atoms import claims as stats
+from atoms import data, plotting, seeding
+from atoms.config import Config, param
+from atoms.engine import Data, Init, Members, Network, Recording, Training, train
+from atoms.experiment import Experiment, Result
+from atoms.page import verdict_word
+
+ARMS = ("epochs", "updates", "scaled")
+ARM_LABELS = {"epochs": "(a) fixed epochs, one learning rate", "updates": "(b) fixed updates, one learning rate",
+              "scaled": "(c) fixed epochs, learning rate scaled"}
+RECORDS = 20
+
+
+@dataclass(frozen=True)
+class BatchSizeConfig(Config):
+    batch_sizes: tuple[int, ...] = param((1, 4, 16, 64, 256, 400), "Mini-batch sizes swept.", ge=1, le=400,
+                                         min_len=2)
+    n_train: int = param(400, "Training points per seed, as in the original 400/100 split.", ge=10, le=10_000)
+    n_test: int = param(500, "Test points per seed, a separate larger draw from the same mixture.", ge=10,
+                        le=100_000)
+    dim: int = param(12, "Input dimension; class 1's mean is 1 in every dimension.", ge=2, le=100)
+    width: int = param(100, "Sigmoid units in each of the two hidden layers.", ge=1, le=1000)
+    epochs: int = param(20, "Epochs over the n_train points in arms (a) and (c).", ge=1, le=1000)
+    updates: int = param(140, "Adam updates in arm (b), at every batch size.", ge=1, le=100_000)
+    learning_rate: float = param(0.003, "Adam learning rate of arms (a) and (b).", gt=0, le=1)
+    reference_batch: int = param(64, "Batch size at which arm (c) uses learning_rate.", ge=1, le=10_000)
+    max_learning_rate: float = param(0.01, "Cap on arm (c)'s scaled learning rate.", gt=0, le=1)
+    threshold: float = param(0.8, "Test accuracy whose first crossing times arm (a).", gt=0.5, le=1)
+    n_seeds: int = param(5, "Seeds per batch size; each seed has its own data draw and network start.", ge=2,
+                         le=50)
+
+    profile_overrides = {"smoke": {"batch_sizes": (64, 400), "n_seeds": 2, "epochs": 2, "updates": 10,
+                                   "n_test": 200}}
+
+    def __post_init__(self):
+        super().__post_init__()
+        object.__setattr__(self, "batch_sizes", tuple(sorted(self.batch_sizes)))
+        if max(self.batch_sizes) > self.n_train:
+            raise ValueError(f"parameter 'batch_sizes' must not exceed n_train={self.n_train}, "
+                             f"got {max(self.batch_sizes)}")
+        if self.max_learning_rate < self.learning_rate:
+            raise ValueError(f"parameter 'max_learning_rate' must be at least learning_rate={self.learning_rate}, "
+                             f"got {self.max_learning_rate}")
+
+
+def steps_per_epoch(n_train: int, batch: int) -> int:
+    """An epoch over the training points, a partial last batch being one more update."""
+    return math.ceil(n_train / batch)
+
+
+def scaled_learning_rate(config: BatchSizeConfig, batch: int) -> float:
+    """Square-root scaling, the rule derived for Adam; linear scaling is SGD's rule."""
+    return min(config.max_learning_rate, config.learning_rate * math.sqrt(batch / config.reference_batch))
+
+
+def record_grid(total: int, count: int = RECORDS) -> np.ndarray:
+    """Steps 0 and geometrically spaced steps to `total`: even relative resolution for time-to-threshold."""
+    return np.concatenate([[0], np.round(np.geomspace(1, total, count - 1)).astype(np.int64)])
+
+
+def draw(config: BatchSizeConfig, seeds) -> tuple[np.ndarray, ...]:
+    """One mixture per seed; its first n_train points train, the rest test."""
+    xs, ys = [], []
+    for seed in seeds:
+        x, y = data.gaussian_mixture(config.n_train + config.n_test, config.dim,
+                                     seeding.generator(seed, seeding.DATA), class1_mean="ones")
+        xs.append(x)
+        ys.append(y)
+    x, y = np.stack(xs), np.stack(ys)
+    return x[:, :config.n_train], y[:, :config.n_train], x[:, config.n_train:], y[:, config.n_train:]
+
+
+def overhead_seconds(network: Network, members: Members, batches: Data, batch: int) -> float:
+    """A one-step run: the trace and set-up every call pays, subtracted so times count training steps.
+
+    Measured after the sweep, so TensorFlow's one-off start-up is not mistaken for a per-call cost.
+    """
+    started = time.perf_counter()
+    train(network, Training(steps=1, batch_size=batch), members, batches, Recording())
+    return time.perf_counter() - started
+
+
+class BatchSize(Experiment):
+    name = "08_batch_size"
+    title = "Batch size: test accuracy and wall time, with updates held apart"
+    Config = BatchSizeConfig
+
+    def run(self) -> Result:
+        """Wall times go to `meta`, beside the run's own seconds: unlike the arrays they are not reproducible."""
+        result = super().run()
+        result.meta.update(self.timings_)
+        return result
+
+    @staticmethod
+    def step_seconds(result: Result) -> np.ndarray:
+        """Measured seconds per update per network, one value per batch size (machine-dependent)."""
+        return np.asarray(result.meta["step_seconds"], np.float64)
+
+    def _run(self, config):
+        seeds = seeding.member_seeds(config.seed, config.n_seeds)
+        x_train, y_train, x_test, y_test = draw(config, seeds)
+        network = Network(config.dim, (config.width, config.width), 2, activation="sigmoid",
+                          bias_init=Init("glorot_uniform"))
+        n_b, n_s = len(config.batch_sizes), config.n_seeds
+        accuracy = np.zeros((len(ARMS), n_b, n_s, RECORDS), np.float32)
+        final_train = np.zeros((len(ARMS), n_b, n_s), np.float32)
+        steps = np.zeros((len(ARMS), n_b, RECORDS), np.int64)
+        rates = np.zeros((len(ARMS), n_b), np.float32)
+        elapsed, totals = np.zeros(n_b, np.float64), np.zeros(n_b, np.float64)
+        twice = Data(*(np.concatenate([a, a]) for a in (x_train, y_train, x_test, y_test)))
+        for b, batch in enumerate(config.batch_sizes):
+            rate = scaled_learning_rate(config, batch)
+            members = Members(seeds=seeds * 2, learning_rate=[config.learning_rate] * n_s + [rate] * n_s)
+            epoch_steps = config.epochs * steps_per_epoch(config.n_train, batch)
+            grids = {"epochs": record_grid(epoch_steps), "updates": record_grid(config.updates),
+                     "scaled": record_grid(epoch_steps)}
+            total = max(epoch_steps, config.updates)
+            started = time.perf_counter()
+            history = train(network, Training(steps=total, batch_size=batch), members, twice,
+                            Recording(at=tuple(int(s) for g in grids.values() for s in g)))
+            elapsed[b], totals[b] = time.perf_counter() - started, total
+            for a, arm in enumerate(ARMS):
+                rows = slice(n_s, 2 * n_s) if arm == "scaled" else slice(0, n_s)
+                columns = np.searchsorted(history.steps, grids[arm])
+                accuracy[a, b] = history.test_accuracy[rows][:, columns]
+                final_train[a, b] = history.train_accuracy[rows][:, columns[-1]]
+                steps[a, b] = grids[arm]
+                rates[a, b] = rate if arm == "scaled" else config.learning_rate
+        overhead = overhead_seconds(network, members, twice, config.batch_sizes[0])
+        step_seconds = np.maximum(elapsed - overhead, 0.0) / totals / members.size
+        self.timings_ = {"step_seconds": step_seconds.tolist(), "overhead_seconds": overhead}
+        arrays = {"test_accuracy": accuracy, "final_train_accuracy": final_train, "steps": steps,
+                  "learning_rate": rates}
+        dims = {"test_accuracy": ("arm", "batch", "seed", "record"), "final_train_accuracy": ("arm", "batch", "seed"),
+                "steps": ("arm", "batch", "record"), "learning_rate": ("arm", "batch")}
+        coords = {"arm": list(ARMS), "batch": list(config.batch_sizes), "seed": list(range(n_s)),
+                  "record": list(range(RECORDS))}
+        return arrays, dims, coords
+
+    @staticmethod
+    def final_accuracy(result: Result, arm: str) -> np.ndarray:
+        """`[seed, batch]` test accuracy at the end of the arm's budget."""
+        return result["test_accuracy"][ARMS.index(arm), :, :, -1].T
+
+    @classmethod
+    def epoch_seconds(cls, result: Result) -> np.ndarray:
+        """Measured seconds per epoch per network, one value per batch size (machine-dependent)."""
+        per_epoch = [steps_per_epoch(result.config["n_train"], b) for b in result.coords["batch"]]
+        return cls.step_seconds(result) * np.array(per_epoch)
+
+    @classmethod
+    def seconds_to_threshold(cls, result: Result) -> np.ndarray:
+        """`[seed, batch]` arm (a) seconds until a seed's test accuracy first reaches the threshold.
+
+        A seed that never reaches it counts as twice the longest arm (a) run, so it ranks last.
+        """
+        a = ARMS.index("epochs")
+        reached = result["test_accuracy"][a] >= result.config["threshold"]
+        steps = result["steps"][a][:, None, :]
+        first = np.where(reached, steps, np.iinfo(np.int64).max).min(axis=-1).astype(float)
+        seconds = first * cls.step_seconds(result)[:, None]
+        censor = 2 * float(np.max(result["steps"][a][:, -1] * cls.step_seconds(result)))
+        return np.where(reached.any(axis=-1), seconds, censor).T
+
+    @classmethod
+    def mean_seconds_to_threshold(cls, result: Result) -> list[float | None]:
+        """Per batch size, the first recorded step where the seed-mean accuracy reaches the threshold."""
+        a = ARMS.index("epochs")
+        mean = result["test_accuracy"][a].mean(axis=1)
+        found = []
+        for b in range(mean.shape[0]):
+            hits = np.flatnonzero(mean[b] >= result.config["threshold"])
+            found.append(float(result["steps"][a, b, hits[0]] * cls.step_seconds(result)[b]) if hits.size else None)
+        return found
+
+    @classmethod
+    def claims(cls, result: Result) -> list[stats.Claim]:
+        batches = result.coords["batch"]
+        judged, found = result.judged, []
+        for arm in ARMS:
+            found.append(stats.Claim(
+                f"accuracy_falls_{arm}",
+                f"Arm {ARM_LABELS[arm]}: final test accuracy falls as the batch size grows.",
+                stats.monotone_trend(cls.final_accuracy(result, arm), "decreasing", levels=batches, judged=judged)))
+        found.append(stats.Claim(
+            "time_to_threshold_falls",
+            f"Arm {ARM_LABELS['epochs']}: the measured seconds per network until test accuracy first reaches "
+            f"{result.config['threshold']:g} fall as the batch size grows.",
+            stats.monotone_trend(cls.seconds_to_threshold(result), "decreasing", levels=batches, judged=judged)))
+        largest = len(batches) - 1
+        found.append(stats.Claim(
+            "scaling_helps_largest",
+            f"At batch size {batches[largest]} and a fixed number of epochs, the scaled learning rate of arm (c) "
+            f"gives higher test accuracy than arm (a)'s (paired by seed).",
+            stats.paired_difference(cls.final_accuracy(result, "scaled")[:, largest],
+                                    cls.final_accuracy(result, "epochs")[:, largest], greater=True,
+                                    judged=judged)))
+        reference = result.config["reference_batch"]
+        if reference in batches and reference != batches[largest]:
+            r = batches.index(reference)
+            found.append(stats.Claim(
+                "reference_beats_largest",
+                f"Arm (a): batch size {reference}, the original's compromise, gives higher test accuracy than "
+                f"batch size {batches[largest]} (paired by seed).",
+                stats.paired_difference(cls.final_accuracy(result, "epochs")[:, r],
+                                        cls.final_accuracy(result, "epochs")[:, largest], greater=True,
+                                        judged=judged)))
+        return found
+
+    @classmethod
+    def comparison(cls, result: Result) -> str:
+        """The run's answer to the original's conclusion, worded from the verdicts."""
+        by_id = {claim.id: claim for claim in cls.claims(result)}
+        words = {key: verdict_word(claim) for key, claim in by_id.items()}
+        text = (f"The original concluded that accuracy falls as the batch size grows. At a fixed number of epochs "
+                f"and one learning rate, as the original trained, that claim {words['accuracy_falls_epochs']} in "
+                f"this run; at a fixed number of updates it {words['accuracy_falls_updates']}; with the learning "
+                f"rate scaled it {words['accuracy_falls_scaled']}. ")
+        if (by_id["accuracy_falls_epochs"].verdict == stats.Verdict.SUPPORTED
+                and by_id["accuracy_falls_updates"].verdict != stats.Verdict.SUPPORTED):
+            text += ("So the drop the original saw belongs to the fewer updates a big batch makes in a fixed "
+                     "number of epochs, not to the batch size itself. ")
+        text += (f"The claim that the time to reach the threshold falls with batch size "
+                 f"{words['time_to_threshold_falls']}.")
+        return text
+
+    @classmethod
+    def plot(cls, result: Result) -> list:
+        return [cls.plot_accuracy(result), cls.plot_curves(result), cls.plot_time(result)]
+
+    @classmethod
+    def plot_accuracy(cls, result: Result):
+        batches = result.coords["batch"]
+        fig, axes = plotting.figure(1, 1, height=3.6, width=6.5)
+        ax = axes[0, 0]
+        for a, arm in enumerate(ARMS):
+            plotting.mean_band(ax, batches, cls.final_accuracy(result, arm), label=ARM_LABELS[arm],
+                               color=plotting.COLORS[a])
+        train = result["final_train_accuracy"][ARMS.index("epochs")].T
+        plotting.mean_band(ax, batches, train, label="(a) training accuracy, what the original plotted",
+                           color="#4a4a4a", linestyle=":")
+        ax.set(xscale="log", xlabel="batch size", ylabel="accuracy at the end of training")
+        ax.minorticks_off()
+        ax.set_xticks(batches, [str(b) for b in batches], rotation=45)
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=2)
+        fig.tight_layout()
+        return fig
+
+    @classmethod
+    def plot_curves(cls, result: Result):
+        batches, n_train = result.coords["batch"], result.config["n_train"]
+        fig, axes = plotting.figure(1, len(ARMS), height=3.4, width=11, sharey=True)
+        for a, (ax, arm) in enumerate(zip(axes[0], ARMS)):
+            for b, batch in enumerate(batches):
+                steps = result["steps"][a, b]
+                x = steps if arm == "updates" else steps / steps_per_epoch(n_train, batch)
+                mean = result["test_accuracy"][a, b].mean(axis=0)
+                ax.plot(np.maximum(x, x[1] / 2), mean, color=plotting.COLORS[b % len(plotting.COLORS)],
+                        label=f"batch {batch}")
+            ax.axhline(result.config["threshold"], color="#4a4a4a", linewidth=0.8, linestyle=":")
+            ax.set(xscale="log", title=ARM_LABELS[arm], xlabel="updates (steps)" if arm == "updates" else "epochs")
+        axes[0, 0].set_ylabel("test accuracy, mean over seeds")
+        axes[0, 0].legend(fontsize=7)
+        fig.tight_layout()
+        return fig
+
+    @classmethod
+    def plot_time(cls, result: Result):
+        batches = result.coords["batch"]
+        fig, axes = plotting.figure(1, 2, height=3.4, width=10)
+        axes[0, 0].plot(batches, cls.epoch_seconds(result), marker="o", color=plotting.COLORS[0])
+        axes[0, 0].set(xscale="log", yscale="log", xlabel="batch size", ylabel="seconds per epoch per network")
+        plotting.mean_band(axes[0, 1], batches, cls.seconds_to_threshold(result), color=plotting.COLORS[1])
+        axes[0, 1].set(xscale="log", yscale="log", xlabel="batch size",
+                       ylabel=f"seconds to test accuracy {result.config['threshold']:g}")
+        for ax in axes[0]:
+            ax.minorticks_off()
+            ax.set_xticks(batches, [str(b) for b in batches], rotation=45)
+        fig.tight_layout()
+        return fig
+
+    @classmethod
+    def summary_table(cls, result: Result) -> str:
+        """One row per batch size: what each arm trained and reached, and the measured times."""
+        n_train, batches = result.config["n_train"], result.coords["batch"]
+        accuracy = {arm: cls.final_accuracy(result, arm).mean(axis=0) for arm in ARMS}
+        train = result["final_train_accuracy"][ARMS.index("epochs")].mean(axis=-1)
+        to_threshold = cls.mean_seconds_to_threshold(result)
+        rows = ["| batch | updates per epoch | updates in (a) and (c) | epochs in (b) | learning rate (c) "
+                "| test acc. (a) | training acc. (a) | test acc. (b) | test acc. (c) | s per epoch per network "
+                f"| s to mean test acc. {result.config['threshold']:g}, (a) |",
+                "|---|---|---|---|---|---|---|---|---|---|---|"]
+        for b, batch in enumerate(batches):
+            per_epoch = steps_per_epoch(n_train, batch)
+            reached = "not reached" if to_threshold[b] is None else f"{to_threshold[b]:.3g}"
+            rows.append(f"| {batch} | {per_epoch} | {result.config['epochs'] * per_epoch} "
+                        f"| {result.config['updates'] / per_epoch:.3g} "
+                        f"| {result['learning_rate'][ARMS.index('scaled'), b]:.2g} | {accuracy['epochs'][b]:.3f} "
+                        f"| {train[b]:.3f} | {accuracy['updates'][b]:.3f} | {accuracy['scaled'][b]:.3f} "
+                        f"| {cls.epoch_seconds(result)[b]:.2g} | {reached} |")
+        return "\n".join(rows)

@@ -1,0 +1,288 @@
+"""Atom 11: do later layers of a deep network converge faster than earlier ones?
+
+The original watched 50 hand-picked weights of one (50, 50, 50) sigmoid network trained once with
+Adam, silently on the mean squared error of raw logits against one-hot targets, and concluded
+that later layers converge faster. Here every weight of every layer is tracked, "converged" is
+defined as a measured distance to the run's own final weights, every setting trains from several
+seeds that share their data draw and batch order, and plain SGD trains beside Adam: the
+hypothesis rests on gradients shrinking towards the input, and Adam's per-parameter scaling
+divides that magnitude out.
+
+Each (optimizer, loss) pair is one ensemble of `n_seeds` members: one trace each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from atoms import claims as stats
+from atoms import data, page, plotting, seeding
+from atoms.config import Config, param
+from atoms.engine import Data, Members, Network, Recording, Training, train
+from atoms.experiment import Experiment, Result
+
+DIMENSIONS = 12
+OPTIMIZER_LABELS = {"adam": "Adam", "sgd": "plain SGD"}
+LOSS_LABELS = {"cross_entropy": "cross-entropy", "mse": "MSE on logits (the original)"}
+
+
+@dataclass(frozen=True)
+class LayerConvergenceConfig(Config):
+    optimizers: tuple[str, ...] = param(("adam", "sgd"), "Optimizers compared.", choices=tuple(OPTIMIZER_LABELS))
+    losses: tuple[str, ...] = param(("cross_entropy", "mse"), "Training losses: mse is the original's MSE on raw "
+                                    "logits against one-hot targets.", choices=tuple(LOSS_LABELS))
+    n_train: int = param(400, "Training points per seed, as in the original.", ge=20, le=10_000)
+    n_test: int = param(100, "Test points per seed, from the same draw, as in the original.", ge=20, le=100_000)
+    hidden_units: int = param(50, "Units in each of the three sigmoid hidden layers.", ge=2, le=256)
+    steps: int = param(750, "Optimizer steps (mini-batches).", ge=2, le=100_000)
+    batch_size: int = param(64, "Rows per mini-batch, in shuffled epochs.", ge=1, le=10_000)
+    adam_learning_rate: float = param(0.003, "Adam learning rate, as in the original.", gt=0, le=1)
+    sgd_learning_rate: float = param(1.0, "Plain SGD learning rate (chosen in a pilot on training loss only).",
+                                     gt=0, le=10)
+    record_every: int = param(4, "Steps between weight snapshots (the original: 2).", ge=1, le=100_000)
+    n_seeds: int = param(12, "Seeds per setting; a seed fixes the data draw, initial weights and batch order "
+                            "for every setting.", ge=2, le=100)
+    settle_tolerance: float = param(0.05, "A layer has settled once its distance to its final weights stays below "
+                                          "this fraction of its total displacement.", gt=0, le=0.5)
+    chance_level: float = param(0.6, "Mean test accuracy above which a setting counts as having learned.",
+                                gt=0.5, le=1)
+
+    profile_overrides = {"smoke": {"steps": 40, "n_seeds": 2, "hidden_units": 16,
+                                   "losses": ("cross_entropy",)}}
+
+    def __post_init__(self):
+        super().__post_init__()
+        if self.record_every > self.steps // 2:
+            raise ValueError(f"parameter 'record_every' must be at most half of steps ({self.steps // 2}) so that a "
+                             f"layer's path has at least three snapshots, got {self.record_every}")
+        if self.batch_size > self.n_train:
+            raise ValueError(f"parameter 'batch_size' must not exceed n_train ({self.n_train}), got {self.batch_size}")
+        if len(set(self.optimizers)) != len(self.optimizers) or len(set(self.losses)) != len(self.losses):
+            raise ValueError("parameters 'optimizers' and 'losses' must not repeat a name")
+
+
+def draw_split(config: LayerConvergenceConfig, seed: np.random.SeedSequence) -> data.Split:
+    """Train and test rows from one draw, as Exp 9: the covariance is random per draw. Unscaled, as the original."""
+    x, y = data.gaussian_mixture(config.n_train + config.n_test, DIMENSIONS,
+                                 seeding.generator(seed, seeding.DATA), class1_mean="harmonic")
+    return data.split_and_scale(x, y, config.n_train, scale=False)
+
+
+def distance_to_final(weights: np.ndarray) -> np.ndarray:
+    """`[K, R]` distance of each snapshot to the last one, in units of the layer's whole displacement.
+
+    Dividing by ||W_final - W_0|| makes layers that move little and layers that move a lot
+    comparable: 1 means "as far from the end as the start was", 0 means "at the end".
+    """
+    final, start = weights[:, -1:], weights[:, :1]
+    gap = np.linalg.norm((weights - final).reshape(*weights.shape[:2], -1), axis=-1)
+    total = np.linalg.norm((final - start).reshape(weights.shape[0], -1), axis=-1)
+    return (gap / np.where(total > 0, total, 1.0)[:, None]).astype(np.float32)
+
+
+def relative_step(weights: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    """`[K, R-1]` per-step relative change ||W_next - W|| / ||W|| between snapshots: the size of an update
+    as the layer itself sees it, which is what an optimizer's scaling changes."""
+    change = np.linalg.norm(np.diff(weights, axis=1).reshape(*weights.shape[:1], len(steps) - 1, -1), axis=-1)
+    size = np.linalg.norm(weights[:, :-1].reshape(weights.shape[0], len(steps) - 1, -1), axis=-1)
+    return (change / np.maximum(size, 1e-12) / np.diff(steps)[None]).astype(np.float32)
+
+
+def settle_step(ratio: np.ndarray, steps: np.ndarray, tolerance: float) -> np.ndarray:
+    """First recorded step from which `ratio` (`[..., R]`) stays below `tolerance` until the end.
+
+    The final snapshot has ratio 0, so every layer settles by the last step at the latest:
+    "settled" is relative to this run's own budget, not a claim about convergence for ever.
+    """
+    above = ratio >= tolerance
+    last_above = np.where(above.any(axis=-1), ratio.shape[-1] - 1 - np.argmax(above[..., ::-1], axis=-1), -1)
+    return steps[np.minimum(last_above + 1, ratio.shape[-1] - 1)].astype(np.float32)
+
+
+class LayerConvergence(Experiment):
+    name = "11_layer_convergence"
+    title = "Layer convergence: do later layers settle first, under Adam and plain SGD?"
+    Config = LayerConvergenceConfig
+
+    def _run(self, config):
+        seeds = seeding.member_seeds(config.seed, config.n_seeds)
+        splits = [draw_split(config, seed) for seed in seeds]
+        dataset = Data(np.stack([s.x_train for s in splits]), np.stack([s.y_train for s in splits]),
+                       np.stack([s.x_test for s in splits]), np.stack([s.y_test for s in splits]))
+        network = Network(DIMENSIONS, (config.hidden_units,) * 3, 2, activation="sigmoid")
+        recording = Recording(every=config.record_every, weights=True)
+        steps = recording.steps(config.steps)
+        shape = (len(config.optimizers), len(config.losses), config.n_seeds)
+        n_layers = len(network.weight_shapes)
+        ratio = np.zeros((*shape, n_layers, len(steps)), np.float32)
+        step_size = np.zeros((*shape, n_layers, len(steps) - 1), np.float32)
+        accuracy = np.zeros(shape, np.float32)
+        rates = {"adam": config.adam_learning_rate, "sgd": config.sgd_learning_rate}
+        for o, optimizer in enumerate(config.optimizers):
+            members = Members(seeds=seeds, learning_rate=rates[optimizer])
+            for l, loss in enumerate(config.losses):
+                training = Training(steps=config.steps, batch_size=config.batch_size, loss=loss, optimizer=optimizer)
+                history = train(network, training, members, dataset, recording)
+                ratio[o, l] = np.stack([distance_to_final(w) for w in history.weights], axis=1)
+                step_size[o, l] = np.stack([relative_step(w, steps) for w in history.weights], axis=1)
+                accuracy[o, l] = history.test_accuracy[:, -1]
+        arrays = {"distance_to_final": ratio, "relative_step": step_size, "test_accuracy": accuracy,
+                  "steps": steps, "step_midpoints": ((steps[1:] + steps[:-1]) / 2).astype(np.float32)}
+        dims = {"distance_to_final": ("optimizer", "loss", "seed", "layer", "step"),
+                "relative_step": ("optimizer", "loss", "seed", "layer", "interval"),
+                "test_accuracy": ("optimizer", "loss", "seed"), "steps": ("step",),
+                "step_midpoints": ("interval",)}
+        coords = {"optimizer": list(config.optimizers), "loss": list(config.losses),
+                  "seed": list(range(config.n_seeds)),
+                  "layer": [f"hidden {i + 1}" for i in range(n_layers - 1)] + ["output"]}
+        return arrays, dims, coords
+
+    @classmethod
+    def settings(cls, result: Result) -> list[tuple[int, int, str]]:
+        """(optimizer index, loss index, label) for every trained setting, in plotting order."""
+        return [(o, l, f"{OPTIMIZER_LABELS[opt]}, {LOSS_LABELS[loss]}")
+                for o, opt in enumerate(result.coords["optimizer"]) for l, loss in enumerate(result.coords["loss"])]
+
+    @classmethod
+    def settle_steps(cls, result: Result) -> np.ndarray:
+        """`[optimizer, loss, seed, layer]` steps-to-settle."""
+        return settle_step(result["distance_to_final"], result["steps"], result.config["settle_tolerance"])
+
+    @classmethod
+    def mean_relative_step(cls, result: Result) -> np.ndarray:
+        """`[optimizer, loss, seed, layer]` relative step per step, averaged over the run."""
+        return result["relative_step"].mean(axis=-1)
+
+    @classmethod
+    def claims(cls, result: Result) -> list[stats.Claim]:
+        settle, judged, cfg = cls.settle_steps(result), result.judged, result.config
+        layers = np.arange(1, len(result.coords["layer"]) + 1)
+        found = []
+        for o, l, label in cls.settings(result):
+            key = f"{result.coords['optimizer'][o]}_{result.coords['loss'][l]}"
+            found.append(stats.Claim(
+                f"later_layers_settle_first_{key}",
+                f"Under {label}, steps-to-settle fall with layer index: later layers reach their final weights "
+                f"(within {cfg['settle_tolerance']:g} of their displacement) first.",
+                stats.monotone_trend(settle[o, l], "decreasing", levels=layers, judged=judged)))
+            found.append(stats.Claim(
+                f"learns_{key}",
+                f"Under {label}, the network learns: its mean final test accuracy exceeds {cfg['chance_level']:g}.",
+                stats.threshold(result["test_accuracy"][o, l], above=True, level=cfg["chance_level"],
+                                judged=judged)))
+        return found
+
+    @classmethod
+    def comparison(cls, result: Result) -> str:
+        """The run's answer to the original's conclusion, per setting, worded from the verdicts."""
+        found = {claim.id: claim for claim in cls.claims(result)}
+        parts = []
+        for o, l, label in cls.settings(result):
+            key = f"{result.coords['optimizer'][o]}_{result.coords['loss'][l]}"
+            trend = found[f"later_layers_settle_first_{key}"]
+            text = f"under {label}, it {page.verdict_word(trend)}"
+            if trend.verdict == stats.Verdict.NOT_SUPPORTED:
+                text += " (the opposite order holds: earlier layers settle first)"
+            if found[f"learns_{key}"].verdict == stats.Verdict.NOT_SUPPORTED:
+                text += " (but this setting did not learn, so its weights settled on nothing useful)"
+            parts.append(text)
+        return ("The original concluded, from one Adam run, that later layers converge faster. In this run, "
+                "for the claim that later layers settle first: " + "; ".join(parts) + ".")
+
+    @classmethod
+    def settle_table(cls, result: Result) -> str:
+        """Median steps-to-settle with the earliest and latest seed, one row per setting."""
+        settle, layers = cls.settle_steps(result), result.coords["layer"]
+        rows = ["| setting | " + " | ".join(layers) + " | test accuracy |", "|---|" + "---|" * (len(layers) + 1)]
+        for o, l, label in cls.settings(result):
+            cells = [f"{np.median(v):.0f} ({v.min():.0f} to {v.max():.0f})" for v in settle[o, l].T]
+            acc = 100 * result["test_accuracy"][o, l]
+            rows.append(f"| {label} | " + " | ".join(cells) + f" | {acc.mean():.1f}% |")
+        return "\n".join(rows)
+
+    @classmethod
+    def step_sizes(cls, result: Result) -> str:
+        """How the output layer's relative step compares with the first hidden layer's, per setting."""
+        sizes = cls.mean_relative_step(result)
+        parts = []
+        for o, l, label in cls.settings(result):
+            ratio = np.median(sizes[o, l, :, -1] / sizes[o, l, :, 0])
+            parts.append(f"{ratio:.3g} times under {label}")
+        return ("Averaged over the run, the output layer's relative step per update was (median over seeds) "
+                + "; ".join(parts) + ", the first hidden layer's.")
+
+    @classmethod
+    def late_settling(cls, result: Result, fraction: float = 0.1) -> str:
+        """How many layers settled only in the last `fraction` of the run: those were still drifting at the end,
+        so their order says more about mini-batch noise than about speed."""
+        settle, steps = cls.settle_steps(result), result["steps"]
+        cutoff = steps[-1] * (1 - fraction)
+        parts = []
+        for o, l, label in cls.settings(result):
+            late = settle[o, l] >= cutoff
+            parts.append(f"{int(late.sum())} of {late.size} under {label}")
+        return (f"Layers (counted over layers and seeds) that settled only in the last {100 * fraction:g}% of the "
+                f"run, after step {cutoff:g}: " + "; ".join(parts) + ".")
+
+    @classmethod
+    def plot(cls, result: Result) -> list:
+        return [cls.plot_distance(result), cls.plot_settle(result), cls.plot_step(result)]
+
+    @classmethod
+    def _grid(cls, result: Result, ylabel: str):
+        optimizers, losses = result.coords["optimizer"], result.coords["loss"]
+        fig, axes = plotting.figure(len(losses), len(optimizers), height=3.0, sharex=True)
+        for o, l, _ in cls.settings(result):
+            axes[l, o].set_title(f"{OPTIMIZER_LABELS[optimizers[o]]}, {LOSS_LABELS[losses[l]]}", fontsize=9)
+            axes[l, 0].set_ylabel(ylabel)
+            axes[-1, o].set_xlabel("training steps (mini-batches)")
+        return fig, axes
+
+    @classmethod
+    def plot_distance(cls, result: Result):
+        fig, axes = cls._grid(result, "distance to final / total")
+        floor = 1e-3
+        for o, l, _ in cls.settings(result):
+            ax = axes[l, o]
+            for i, layer in enumerate(result.coords["layer"]):
+                plotting.mean_band(ax, result["steps"][:-1], np.maximum(result["distance_to_final"][o, l, :, i, :-1],
+                                                                         floor),
+                                   label=layer, color=plotting.COLORS[i % len(plotting.COLORS)])
+            ax.axhline(result.config["settle_tolerance"], color="#4a4a4a", linewidth=0.8, linestyle=":")
+            ax.set_yscale("log")
+        axes[0, 0].legend(fontsize=8)
+        fig.tight_layout()
+        return fig
+
+    @classmethod
+    def plot_settle(cls, result: Result):
+        settle, layers = cls.settle_steps(result), result.coords["layer"]
+        settings = cls.settings(result)
+        fig, axes = plotting.figure(1, len(settings), height=3.2, sharey=True)
+        x = np.arange(len(layers))
+        for ax, (o, l, label) in zip(axes[0], settings):
+            for s, values in enumerate(settle[o, l]):
+                ax.plot(x, values, color=plotting.COLORS[0], alpha=0.35, linewidth=0.9, marker=".",
+                        label="one seed" if s == 0 else None)
+            ax.plot(x, np.median(settle[o, l], axis=0), color="#1a1a1a", linewidth=2, marker="o", label="median")
+            ax.set_xticks(x, layers, fontsize=7, rotation=30)
+            ax.set_title(label.replace(", ", ",\n"), fontsize=8)
+        axes[0, 0].set_ylabel("steps to settle")
+        axes[0, 0].legend(fontsize=7)
+        fig.tight_layout()
+        return fig
+
+    @classmethod
+    def plot_step(cls, result: Result):
+        fig, axes = cls._grid(result, "relative step per update")
+        for o, l, _ in cls.settings(result):
+            ax = axes[l, o]
+            for i, layer in enumerate(result.coords["layer"]):
+                plotting.mean_band(ax, result["step_midpoints"], result["relative_step"][o, l, :, i], label=layer,
+                                   color=plotting.COLORS[i % len(plotting.COLORS)])
+            ax.set_yscale("log")
+        axes[0, 0].legend(fontsize=8)
+        fig.tight_layout()
+        return fig

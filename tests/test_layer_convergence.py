@@ -1,0 +1,25 @@
+import numpy as np
+
+from atoms.experiments.layer_convergence import distance_to_final, relative_step, settle_step
+
+
+def test_distance_to_final_runs_from_one_to_zero():
+    weights = np.array([[[0.0, 0.0], [3.0, 4.0], [6.0, 8.0]]])[..., None]  # [K=1, R=3, 2, 1]
+    np.testing.assert_allclose(distance_to_final(weights), [[1.0, 0.5, 0.0]])
+
+
+def test_settle_step_needs_the_ratio_to_stay_below():
+    steps = np.array([0, 2, 4, 6, 8])
+    ratio = np.array([[1.0, 0.01, 0.2, 0.03, 0.0],  # dips, comes back, settles at step 6
+                      [1.0, 0.01, 0.02, 0.01, 0.0]])  # settles at step 2
+    np.testing.assert_array_equal(settle_step(ratio, steps, 0.05), [6, 2])
+
+
+def test_settle_step_is_the_last_step_when_never_below_before():
+    steps = np.array([0, 4, 8])
+    np.testing.assert_array_equal(settle_step(np.array([1.0, 0.5, 0.0]), steps, 0.05), 8)
+
+
+def test_relative_step_is_per_step():
+    weights = np.array([[[1.0], [2.0], [2.0]]])[..., None]  # [K=1, R=3, 1, 1]
+    np.testing.assert_allclose(relative_step(weights, np.array([0, 2, 6])), [[0.5, 0.0]])
