@@ -27,7 +27,7 @@ GROUP_RATIO = 4
 class UniversalApproximationConfig(Config):
     targets: tuple[str, ...] = param(("sin12", "poly", "abs"), "Curves to fit on [-1, 1].",
                                      choices=tuple(data.TARGET_CURVES))
-    n_hidden_units: tuple[int, ...] = param((1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64),
+    n_hidden_units: tuple[int, ...] = param((1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64),
                                    "Hidden sigmoid units swept.", ge=1, le=256, min_len=2)
     grid_units: tuple[int, ...] = param((2, 4, 16), "Widths drawn in the grid of fits (a subset of n_hidden_units).",
                                         ge=1, le=256)
