@@ -364,3 +364,21 @@ def test_load_mnist_reads_and_flattens(tmp_path, monkeypatch):
     path.rename(tmp_path / "datasets" / "mnist.npz")
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
     np.testing.assert_array_equal(data.load_mnist()[0][0], xtr)
+
+
+def test_harmonic_problem_has_means_one_over_i_and_shares_one_draw():
+    """Atoms 9 to 12: the code's means 1/i (not the text's 1), train and test from one mixture, unscaled."""
+    split = data.harmonic_problem(400, 40_000, np.random.default_rng(0))
+    assert split.x_train.shape == (400, data.HARMONIC_DIM) and split.x_test.shape == (40_000, data.HARMONIC_DIM)
+    gap = split.x_test[split.y_test == 1].mean(axis=0) - split.x_test[split.y_test == 0].mean(axis=0)
+    np.testing.assert_allclose(gap, 1.0 / np.arange(1, 13), atol=0.1)
+    assert np.all(split.mean == 0) and np.all(split.std == 1)
+
+
+def test_splits_stack_into_one_member_each():
+    from atoms.engine import Data
+
+    splits = [data.harmonic_problem(20, 10, np.random.default_rng(seed)) for seed in range(3)]
+    stacked = Data.from_splits(splits)
+    assert stacked.x_train.shape == (3, 20, 12) and stacked.y_test.shape == (3, 10)
+    assert np.array_equal(stacked.x_test[2], splits[2].x_test)

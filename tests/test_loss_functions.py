@@ -6,7 +6,7 @@ import pytest
 from atoms import seeding
 from atoms.engine import Data, Init, Members, Network, Recording, Training, train
 from atoms.experiment import Result
-from atoms.experiments.loss_functions import LossFunctions, LossFunctionsConfig, draw_problem
+from atoms.experiments.loss_functions import LossFunctions, LossFunctionsConfig
 
 
 @pytest.mark.parametrize("params, name", [({"losses": ("mse", "hinge")}, "losses"),
@@ -14,15 +14,6 @@ from atoms.experiments.loss_functions import LossFunctions, LossFunctionsConfig,
 def test_config_names_the_bad_parameter(params, name):
     with pytest.raises(ValueError, match=name):
         LossFunctionsConfig(**params)
-
-
-def test_problem_has_harmonic_means_and_a_separate_test_draw():
-    """The code's means 1/i, not the text's 1, and train and test rows from one mixture."""
-    config = LossFunctionsConfig(n_train=400, n_test=40_000)
-    split = draw_problem(config, seeding.generator(seeding.member_seeds(0, 1)[0], seeding.DATA))
-    assert split.x_train.shape == (400, 12) and split.x_test.shape == (40_000, 12)
-    gap = split.x_test[split.y_test == 1].mean(axis=0) - split.x_test[split.y_test == 0].mean(axis=0)
-    np.testing.assert_allclose(gap, 1.0 / np.arange(1, 13), atol=0.1)
 
 
 def test_constant_loss_leaves_the_weights_at_their_start():

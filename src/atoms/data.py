@@ -259,6 +259,20 @@ def between_points(n: int, low: float, high: float) -> np.ndarray:
     return ((x[:-1] + x[1:]) / 2)[:, None].astype(np.float32)
 
 
+HARMONIC_DIM = 12
+
+
+def harmonic_problem(n_train: int, n_test: int, rng: np.random.Generator) -> Split:
+    """The problem of the original's atoms 9 to 12: the 12-D mixture with class-1 mean 1/i.
+
+    Train and test rows come from one draw because the covariance is random per draw (a second
+    draw would be another problem); the draw is shuffled, so the positional split is random.
+    Inputs stay unscaled, as in the original.
+    """
+    x, y = gaussian_mixture(n_train + n_test, HARMONIC_DIM, rng, class1_mean="harmonic")
+    return split_and_scale(x, y, n_train, scale=False)
+
+
 def alternating_points(n: int = 16) -> tuple[np.ndarray, np.ndarray]:
     """A sawtooth of n alternating labels on [0, 1): a deep network fits it with
     few units while a shallow one needs about one unit per label change."""

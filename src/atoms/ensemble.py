@@ -148,6 +148,12 @@ class Data:
     n_train: np.ndarray | None = None
     sample_weight: np.ndarray | None = None
 
+    @classmethod
+    def from_splits(cls, splits) -> Data:
+        """One member per split (`atoms.data.Split`), stacked to `[K, n, d]`."""
+        return cls(*(np.stack([getattr(split, name) for split in splits])
+                     for name in ("x_train", "y_train", "x_test", "y_test")))
+
     @property
     def stacked(self) -> bool:
         return np.ndim(self.x_train) == 3

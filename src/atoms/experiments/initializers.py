@@ -36,7 +36,6 @@ INIT_LABELS = {"glorot": "Glorot uniform", "he": "He normal", "zeros": "zeros", 
 LOSS_LABELS = {"mse": "MSE on logits (the original)", "cross_entropy": "cross-entropy"}
 REFERENCE = "glorot"
 SYMMETRIC = ("zeros", "ones")
-DIMENSIONS = 12
 SPREAD_FLOOR = 1e-10
 
 
@@ -74,14 +73,6 @@ class InitializersConfig(Config):
             raise ValueError("parameters 'initializers' and 'losses' must not repeat a name")
 
 
-def draw_split(config: InitializersConfig, seed: np.random.SeedSequence) -> data.Split:
-    """Train and test rows from one draw: the mixture's covariance is random per draw, so a separate test
-    draw would be a different problem. Unscaled, as in the original."""
-    x, y = data.gaussian_mixture(config.n_train + config.n_test, DIMENSIONS,
-                                 seeding.generator(seed, seeding.DATA), class1_mean="harmonic")
-    return data.split_and_scale(x, y, config.n_train, scale=False)
-
-
 def unit_spread(weights: np.ndarray) -> np.ndarray:
     """Largest difference between two units' incoming weights, relative to the largest weight.
 
@@ -100,9 +91,9 @@ class Initializers(Experiment):
 
     def _run(self, config):
         seeds = seeding.member_seeds(config.seed, config.n_seeds)
-        splits = [draw_split(config, seed) for seed in seeds]
-        dataset = Data(np.stack([s.x_train for s in splits]), np.stack([s.y_train for s in splits]),
-                       np.stack([s.x_test for s in splits]), np.stack([s.y_test for s in splits]))
+        splits = [data.harmonic_problem(config.n_train, config.n_test, seeding.generator(seed, seeding.DATA))
+                  for seed in seeds]
+        dataset = Data.from_splits(splits)
         members = Members(seeds=seeds, learning_rate=config.learning_rate)
         recording = Recording(every=config.record_every, weights=True)
         shape = (len(config.losses), len(config.initializers), config.n_seeds)
@@ -112,7 +103,7 @@ class Initializers(Experiment):
         for l, loss in enumerate(config.losses):
             for i, name in enumerate(config.initializers):
                 init = INITIALIZERS[name]
-                network = Network(DIMENSIONS, (config.hidden_units,) * 2, 2, activation="sigmoid",
+                network = Network(data.HARMONIC_DIM, (config.hidden_units,) * 2, 2, activation="sigmoid",
                                   weight_init=init, bias_init=init)
                 history = train(network, Training(steps=config.steps, batch_size=config.batch_size, loss=loss),
                                 members, dataset, recording)

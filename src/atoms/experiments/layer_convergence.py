@@ -23,7 +23,6 @@ from atoms.config import Config, param
 from atoms.engine import Data, Members, Network, Recording, Training, train
 from atoms.experiment import Experiment, Result
 
-DIMENSIONS = 12
 OPTIMIZER_LABELS = {"adam": "Adam", "sgd": "plain SGD"}
 LOSS_LABELS = {"cross_entropy": "cross-entropy", "mse": "MSE on logits (the original)"}
 
@@ -61,13 +60,6 @@ class LayerConvergenceConfig(Config):
             raise ValueError(f"parameter 'batch_size' must not exceed n_train ({self.n_train}), got {self.batch_size}")
         if len(set(self.optimizers)) != len(self.optimizers) or len(set(self.losses)) != len(self.losses):
             raise ValueError("parameters 'optimizers' and 'losses' must not repeat a name")
-
-
-def draw_split(config: LayerConvergenceConfig, seed: np.random.SeedSequence) -> data.Split:
-    """Train and test rows from one draw, as Exp 9: the covariance is random per draw. Unscaled, as the original."""
-    x, y = data.gaussian_mixture(config.n_train + config.n_test, DIMENSIONS,
-                                 seeding.generator(seed, seeding.DATA), class1_mean="harmonic")
-    return data.split_and_scale(x, y, config.n_train, scale=False)
 
 
 def distance_to_final(weights: np.ndarray) -> np.ndarray:
@@ -108,10 +100,10 @@ class LayerConvergence(Experiment):
 
     def _run(self, config):
         seeds = seeding.member_seeds(config.seed, config.n_seeds)
-        splits = [draw_split(config, seed) for seed in seeds]
-        dataset = Data(np.stack([s.x_train for s in splits]), np.stack([s.y_train for s in splits]),
-                       np.stack([s.x_test for s in splits]), np.stack([s.y_test for s in splits]))
-        network = Network(DIMENSIONS, (config.hidden_units,) * 3, 2, activation="sigmoid")
+        splits = [data.harmonic_problem(config.n_train, config.n_test, seeding.generator(seed, seeding.DATA))
+                  for seed in seeds]
+        dataset = Data.from_splits(splits)
+        network = Network(data.HARMONIC_DIM, (config.hidden_units,) * 3, 2, activation="sigmoid")
         recording = Recording(every=config.record_every, weights=True)
         steps = recording.steps(config.steps)
         shape = (len(config.optimizers), len(config.losses), config.n_seeds)

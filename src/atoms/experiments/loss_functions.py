@@ -24,7 +24,6 @@ LOSS_CHOICES = ("cross_entropy", "mae", "mse", "fourth_power", "hinge", "constan
 LOSS_LABELS = {"cross_entropy": "cross-entropy", "mae": "mean absolute error", "mse": "mean squared error",
                "fourth_power": "fourth power", "hinge": "hinge", "constant": "constant (zero gradient)"}
 REFERENCE, CONTROL, SLOW = "cross_entropy", "constant", "fourth_power"
-DIM = 12
 CHANCE = 0.5
 
 
@@ -59,16 +58,6 @@ class LossFunctionsConfig(Config):
             raise ValueError(f"parameter 'mid_step' must be below steps={self.steps}, got {self.mid_step}")
 
 
-def draw_problem(config: LossFunctionsConfig, rng: np.random.Generator) -> data.Split:
-    """One mixture (one covariance) per seed; the test rows are a separate draw from the same mixture.
-
-    Training and test rows come from one call so they share the covariance; the call shuffles the
-    rows, so the positional split is random. Inputs stay unscaled, as in the original.
-    """
-    x, y = data.gaussian_mixture(config.n_train + config.n_test, DIM, rng, class1_mean="harmonic")
-    return data.split_and_scale(x, y, config.n_train, scale=False)
-
-
 class LossFunctions(Experiment):
     name = "09_loss_functions"
     title = "Loss functions: does the choice matter for a small classifier?"
@@ -76,10 +65,10 @@ class LossFunctions(Experiment):
 
     def _run(self, config):
         seeds = seeding.member_seeds(config.seed, config.n_seeds)
-        splits = [draw_problem(config, seeding.generator(seed, seeding.DATA)) for seed in seeds]
-        stacked = Data(*(np.stack([getattr(s, name) for s in splits])
-                         for name in ("x_train", "y_train", "x_test", "y_test")))
-        network = Network(DIM, (config.hidden_units,) * 2, 2, activation="sigmoid", bias_init=Init("glorot_uniform"))
+        splits = [data.harmonic_problem(config.n_train, config.n_test, seeding.generator(seed, seeding.DATA))
+                  for seed in seeds]
+        stacked = Data.from_splits(splits)
+        network = Network(data.HARMONIC_DIM, (config.hidden_units,) * 2, 2, activation="sigmoid", bias_init=Init("glorot_uniform"))
         members = Members(seeds=seeds, learning_rate=config.learning_rate)
         recording = Recording(every=config.record_every, at=(config.mid_step,))
         accuracy, train_accuracy = [], []

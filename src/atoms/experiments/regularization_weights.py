@@ -28,7 +28,6 @@ PENALTY_LABELS = {"l2": "L2", "l1_subgradient": "subgradient L1", "l1_proximal":
 PENALTY_COLORS = {"l2": plotting.COLORS[0], "l1_subgradient": plotting.COLORS[1],
                   "l1_proximal": plotting.COLORS[2]}
 L1_PENALTIES = ("l1_subgradient", "l1_proximal")
-DIM = 12
 HIDDEN = (50, 50)
 N_CLASSES = 2
 # Histogram of log10|w| for the weight distributions; weights below the first edge (but not
@@ -71,12 +70,6 @@ class RegularizationWeightsConfig(Config):
             raise ValueError(f"parameter 'lambdas' must increase strictly, got {list(self.lambdas)}")
 
 
-def draw_problem(config: RegularizationWeightsConfig, rng: np.random.Generator) -> data.Split:
-    """One mixture per seed, shared by every penalty and lambda; the test rows share its covariance."""
-    x, y = data.gaussian_mixture(config.n_train + config.n_test, DIM, rng, class1_mean="harmonic")
-    return data.split_and_scale(x, y, config.n_train, scale=False)
-
-
 def layer_scales(network: Network, penalty_scale: str) -> tuple[float, ...]:
     """Per-matrix factors on the summed penalty: 1/(fan_in*fan_out) turns a sum into the original's mean."""
     if penalty_scale == "sum":
@@ -104,8 +97,9 @@ class RegularizationWeights(Experiment):
 
     def _run(self, config):
         seeds = seeding.member_seeds(config.seed, config.n_seeds)
-        splits = [draw_problem(config, seeding.generator(seed, seeding.DATA)) for seed in seeds]
-        network = Network(DIM, HIDDEN, N_CLASSES, activation="sigmoid", bias_init=Init("glorot_uniform"))
+        splits = [data.harmonic_problem(config.n_train, config.n_test, seeding.generator(seed, seeding.DATA))
+                  for seed in seeds]
+        network = Network(data.HARMONIC_DIM, HIDDEN, N_CLASSES, activation="sigmoid", bias_init=Init("glorot_uniform"))
         strengths = config.lambdas[1:]
         # (penalty, lambda index, seed) of every member, per ensemble; lambda 0 trains once per seed.
         first = [("none", 0, s) for s in range(config.n_seeds)]
@@ -144,8 +138,7 @@ class RegularizationWeights(Experiment):
         is_l1 = np.array([p.startswith("l1") for p, _, _ in cells])
         members = Members(seeds=[seeds[s] for _, _, s in cells], learning_rate=config.learning_rate,
                           l1=np.where(is_l1, strength, 0.0), l2=np.where(is_l2, strength, 0.0))
-        stacked = Data(*(np.stack([getattr(splits[s], name) for _, _, s in cells])
-                         for name in ("x_train", "y_train", "x_test", "y_test")))
+        stacked = Data.from_splits([splits[s] for _, _, s in cells])
         training = Training(steps=config.steps, batch_size=config.batch_size, loss=config.loss, optimizer="adam",
                             l1_mode=mode, layer_scale=layer_scales(network, config.penalty_scale))
         return train(network, training, members, stacked, Recording())
@@ -237,7 +230,7 @@ class RegularizationWeights(Experiment):
     @classmethod
     def original_lambdas(cls, result: Result) -> str:
         """The summed-penalty lambdas equal to the original's per-matrix mean with lambda 0.1 and 1."""
-        network = Network(DIM, HIDDEN, N_CLASSES)
+        network = Network(data.HARMONIC_DIM, HIDDEN, N_CLASSES)
         shapes = network.weight_shapes
         parts = ", ".join(f"{i}×{o} matrix: {1 / (i * o):.2g}" for i, o in shapes)
         return (f"A mean penalty with lambda equals a summed penalty with lambda/(fan-in × fan-out) for that matrix, "
