@@ -366,6 +366,42 @@ def test_load_mnist_reads_and_flattens(tmp_path, monkeypatch):
     np.testing.assert_array_equal(data.load_mnist()[0][0], xtr)
 
 
+def test_image_split_digits_is_seeded_and_disjoint():
+    split = data.image_split("digits", 100, 50, gen(3))
+    assert split.x_train.shape == (100, 64) and split.x_test.shape == (50, 64)
+    assert split.y_train.dtype == np.int64 and split.x_train.dtype == np.float32
+    assert split.x_train.min() >= 0 and split.x_train.max() <= 1
+    again = data.image_split("digits", 100, 50, gen(3))
+    assert_same(vars(split).values(), vars(again).values())
+    X, _ = data.digits(gen(3))
+    np.testing.assert_array_equal(np.vstack([split.x_train, split.x_test]), X[:150])
+    with pytest.raises(ValueError, match="n_train \\+ n_test must be at most 1797"):
+        data.image_split("digits", 1700, 98, gen())
+
+
+def test_image_split_mnist_draws_from_each_official_split(tmp_path, monkeypatch):
+    rng = gen()
+    (tmp_path / "datasets").mkdir()
+    np.savez(tmp_path / "datasets" / "mnist.npz",
+             x_train=rng.integers(0, 256, size=(6, 28, 28), dtype=np.uint8), y_train=np.arange(6),
+             x_test=rng.integers(0, 256, size=(4, 28, 28), dtype=np.uint8), y_test=np.arange(10, 14))
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    split = data.image_split("mnist", 5, 3, gen(1))
+    assert split.x_train.shape == (5, 784) and set(split.y_train) <= set(range(6))
+    assert set(split.y_test) <= set(range(10, 14))
+    with pytest.raises(ValueError, match="n_test must be at most 4"):
+        data.image_split("mnist", 5, 5, gen(1))
+
+
+def test_require_image_dataset_names_the_parameter(tmp_path, monkeypatch):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    data.require_image_dataset("digits")
+    with pytest.raises(FileNotFoundError, match="dataset='mnist'.*mnist.npz.*dataset='digits'"):
+        data.require_image_dataset("mnist")
+    with pytest.raises(ValueError, match="dataset must be one of \\('digits', 'mnist'\\)"):
+        data.require_image_dataset("cifar")
+
+
 def test_harmonic_problem_has_means_one_over_i_and_shares_one_draw():
     """Atoms 9 to 12: the code's means 1/i (not the text's 1), train and test from one mixture, unscaled."""
     split = data.harmonic_problem(400, 40_000, np.random.default_rng(0))

@@ -57,6 +57,9 @@ def np_loss(name, z, t):
         return np.maximum(0.0, 1.0 - signs * z).mean(-1)
     if name == "sigmoid_mse":
         return ((np_sigmoid(z) - t) ** 2).mean(-1)
+    if name == "softmax_mse":
+        e = np.exp(z - z.max(-1, keepdims=True))
+        return ((e / e.sum(-1, keepdims=True) - t) ** 2).mean(-1)
     if name == "sigmoid_cross_entropy":
         p = np_sigmoid(z)
         return -(t * np.log(p) + (1 - t) * np.log(1 - p)).sum(-1)
@@ -235,6 +238,8 @@ def test_loss_values_by_hand_on_one_example():
     assert LOSSES["sigmoid_cross_entropy"](z, t).numpy()[0] == pytest.approx(sce, rel=1e-6)
     smse = ((np_sigmoid(2.0) - 1) ** 2 + np_sigmoid(-1.0) ** 2) / 2
     assert LOSSES["sigmoid_mse"](z, t).numpy()[0] == pytest.approx(smse, rel=1e-6)
+    p = 1 / (1 + np.exp(-3.0))  # softmax(2, -1)[0]
+    assert LOSSES["softmax_mse"](z, t).numpy()[0] == pytest.approx((1 - p) ** 2, rel=1e-6)
 
 
 @pytest.mark.parametrize("loss", sorted(set(LOSSES) - {"constant"}))

@@ -90,6 +90,18 @@ def test_out_of_range_names_the_parameter(cls):
     assert checked >= 2
 
 
+IMAGE_CLASSES = [cls for cls in CLASSES
+                 if "dataset" in {spec.name for spec in dataclasses.fields(cls.Config)}]
+
+
+@pytest.mark.parametrize("cls", IMAGE_CLASSES, ids=lambda cls: cls.name)
+def test_missing_mnist_is_named_at_construction(cls, tmp_path, monkeypatch):
+    """A reader without MNIST's file learns it from the parameter, before any training."""
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    with pytest.raises(FileNotFoundError, match="dataset='mnist'"):
+        cls(dataset="mnist")
+
+
 def test_run_sets_result_and_is_deterministic(smoke_runs):
     cls, experiment, result, again = smoke_runs
     assert experiment.result_ is result

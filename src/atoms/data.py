@@ -26,9 +26,12 @@ __all__ = [
     "curve_points",
     "digits",
     "gaussian_mixture",
+    "IMAGE_DATASETS",
+    "image_split",
     "load_mnist",
     "moons",
     "one_hot",
+    "require_image_dataset",
     "oversample_minority",
     "random_labels",
     "random_one_hot",
@@ -393,3 +396,49 @@ def load_mnist(
             (_flatten_images(data["x_train"]), data["y_train"].astype(np.int64)),
             (_flatten_images(data["x_test"]), data["y_test"].astype(np.int64)),
         )
+
+
+IMAGE_DATASETS = ("digits", "mnist")
+
+
+def require_image_dataset(dataset: str) -> None:
+    """Fail at configuration time, naming the `dataset` parameter, so that a reader who asks
+    for MNIST without its file learns why before any training starts."""
+    if dataset not in IMAGE_DATASETS:
+        raise ValueError(f"dataset must be one of {IMAGE_DATASETS}, got {dataset!r}")
+    file = _default_mnist_path()
+    if dataset == "mnist" and not file.is_file():
+        raise FileNotFoundError(
+            f"dataset='mnist' needs Keras' MNIST file at {file}, which is missing; this book "
+            f"never downloads. Use dataset='digits' (bundled with scikit-learn), or fetch it "
+            f"with `python -c \"import keras; keras.datasets.mnist.load_data()\"` on a machine "
+            f"with internet and copy mnist.npz there."
+        )
+
+
+def image_split(dataset: str, n_train: int, n_test: int, rng: np.random.Generator) -> Split:
+    """A seeded draw of `n_train` training and `n_test` test images, pixels in [0, 1], unscaled
+    so that weight statistics compare with the reader's setups.
+
+    Digits has one pool of 1,797 images, so train and test are disjoint parts of one
+    permutation; MNIST draws each from its own official split.
+    """
+    require_image_dataset(dataset)
+    _check_int("n_train", n_train, 1)
+    _check_int("n_test", n_test, 1)
+    if dataset == "digits":
+        X, y = digits(rng)
+        if n_train + n_test > len(y):
+            raise ValueError(f"n_train + n_test must be at most {len(y)} for dataset='digits', "
+                             f"got {n_train} + {n_test}")
+        parts = (X[:n_train], y[:n_train], X[n_train:n_train + n_test], y[n_train:n_train + n_test])
+    else:
+        (x_pool, y_pool), (x_held, y_held) = load_mnist()
+        for name, size, pool in (("n_train", n_train, len(y_pool)), ("n_test", n_test, len(y_held))):
+            if size > pool:
+                raise ValueError(f"{name} must be at most {pool} for dataset='mnist', got {size}")
+        train = rng.choice(len(y_pool), size=n_train, replace=False)
+        test = rng.choice(len(y_held), size=n_test, replace=False)
+        parts = (x_pool[train], y_pool[train], x_held[test], y_held[test])
+    width = parts[0].shape[1]
+    return Split(*parts, mean=np.zeros(width, np.float32), std=np.ones(width, np.float32))

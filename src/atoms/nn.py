@@ -29,7 +29,8 @@ def _mean_last(values):
 
 # Per-example losses: logits and targets [..., outputs] -> [...]. Mean over outputs matches
 # Keras' MSE, MAE and hinge; the two sigmoid losses follow Nielsen's book (sum over outputs
-# for cross-entropy, mean for the quadratic to match MSE's scale).
+# for cross-entropy, mean for the quadratic to match MSE's scale); softmax_mse is the squared
+# loss on softmax outputs that a Part II reader trained with.
 LOSSES = {
     "cross_entropy": lambda z, y: tf.nn.softmax_cross_entropy_with_logits(labels=y, logits=z),
     "mse": lambda z, y: _mean_last(tf.square(z - y)),
@@ -37,6 +38,7 @@ LOSSES = {
     "fourth_power": lambda z, y: _mean_last(tf.square(tf.square(z - y))),
     "hinge": lambda z, y: _mean_last(tf.nn.relu(1.0 - (2.0 * y - 1.0) * z)),
     "sigmoid_mse": lambda z, y: _mean_last(tf.square(tf.sigmoid(z) - y)),
+    "softmax_mse": lambda z, y: _mean_last(tf.square(tf.nn.softmax(z) - y)),
     "sigmoid_cross_entropy": lambda z, y: tf.reduce_sum(
         tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=z), axis=-1
     ),
