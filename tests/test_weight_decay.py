@@ -1,0 +1,112 @@
+"""Chapter 13: the quantities with known values, checked against their formulas, and the helpers."""
+
+import math
+
+import numpy as np
+import pytest
+
+from atoms import data, seeding
+from atoms.engine import Data, Init, Members, Network, Recording, Training, train
+from atoms.experiments.weight_decay import (
+    WeightDecay,
+    all_weights,
+    decay_factor,
+    layer_counts,
+    level_off_epoch,
+    loglog_slope,
+    nielsen_factor,
+    pure_decay,
+    rates,
+    reader_statistics,
+    steps_per_epoch,
+    width_groups,
+)
+
+
+@pytest.fixture(scope="module")
+def short_run():
+    """The chapter's own setup, shortened: 3 epochs at lambda 0 and 10, 5 seeds, three widths."""
+    return WeightDecay(epochs=3, early_epochs=1, plateau_epochs=1, n_seeds=5, widths=(8, 15, 30),
+                       lambdas=(0.0, 10.0)).run()
+
+
+def test_decay_factor_is_the_product_of_the_steps_and_close_to_nielsens():
+    """Exact: (1 - eta*lambda/n)^(n/m). Nielsen's exp(-eta*lambda/m) differs from it in log by
+    (n/m) * (x^2/2 + x^3/3 + ...) with x = eta*lambda/n, i.e. by at most (eta*lambda/m) * x here."""
+    exact = decay_factor(0.1, 10.0, 1000, 10)
+    assert exact == pytest.approx(0.999 ** 100, rel=1e-12)
+    x = 0.1 * 10.0 / 1000
+    assert abs(math.log(exact) - math.log(nielsen_factor(0.1, 10.0, 10))) <= 0.1 * x
+    assert decay_factor(0.1, 10.0, 1005, 10) == pytest.approx((1 - 1 / 1005) ** 101, rel=1e-12)
+    assert steps_per_epoch(1005, 10) == 101
+
+
+def test_pure_decay_in_the_engine_follows_the_formula():
+    """With a loss that has no gradient, only the L2 term acts: every epoch multiplies each layer's
+    RMS by decay_factor exactly, up to float32 round-off accumulated over 400 multiplications
+    (relative 1e-4 is about 100x that round-off)."""
+    seeds = seeding.member_seeds(0, 2)
+    split = data.image_split("digits", 200, 50, seeding.generator(seeds[0], seeding.DATA))
+    network = Network(64, (30,), 10, weight_init=Init("normal", std=1.0), bias_init=Init("normal", std=1.0))
+    every = steps_per_epoch(200, 10)
+    history = train(network, Training(steps=4 * every, batch_size=10, loss="constant", optimizer="sgd"),
+                    Members(seeds=seeds, learning_rate=0.1, l2=10.0 / (2 * 200)), Data(split.x_train, split.y_train),
+                    Recording(every=every, statistics=("rms",)))
+    rms = history.statistics["rms"].astype(np.float64)
+    np.testing.assert_allclose(rms, pure_decay(rms, decay_factor(0.1, 10.0, 200, 10)), rtol=1e-4)
+
+
+def test_initial_rms_of_standard_normal_weights_is_one(short_run):
+    """E[w^2] = 1 for N(0, 1) weights, and the mean of N squares has standard deviation sqrt(2/N), so the
+    RMS of N weights is 1 within 4 * sqrt(1/(2N)) (four standard deviations of the RMS) per layer and seed."""
+    counts = np.array(layer_counts(64, 30), np.float64)
+    start = short_run["rms"][:, :, 0, :].astype(np.float64)
+    assert np.all(np.abs(start - 1) < 4 * np.sqrt(1 / (2 * counts)))
+
+
+def test_early_hidden_factor_matches_the_prediction(short_run):
+    """In the first epoch at lambda 10 the hidden layer's data gradient is small next to the decay, so its
+    RMS falls by exp(-eta*lambda/m) = 0.905 per epoch; we allow 2% of the predicted rate (the chapter's
+    full run measures about 1-2%). The lambda 0 control must barely move (rate below 5% of that)."""
+    ratio = WeightDecay.early_ratio(short_run)[:, 0]
+    assert np.all(np.abs(ratio - 1) < 0.02)
+    control = rates(WeightDecay.main_rms(short_run, 0.0))[:, 0, 0]
+    assert np.all(np.abs(control) < 0.05 * WeightDecay.predicted_rate(short_run))
+
+
+def test_reader_statistics_match_numpy_on_nielsens_layout():
+    rng = np.random.default_rng(0)
+    w = rng.normal(size=(3, 7, 5))  # [K, fan_in, fan_out]; Nielsen stores each as (fan_out, fan_in)
+    found = reader_statistics(w)
+    for k in range(3):
+        nielsen = w[k].T
+        np.testing.assert_allclose(found[k], [nielsen.sum(), np.linalg.norm(nielsen, ord=1), np.var(nielsen),
+                                              nielsen.mean()])
+
+
+def test_rates_and_level_off_epoch():
+    rms = np.exp(-np.array([0.0, 0.1, 0.2, 0.22, 0.23]))[:, None]  # [epoch, layer]
+    np.testing.assert_allclose(rates(rms)[:, 0], [0.1, 0.1, 0.02, 0.01])
+    np.testing.assert_array_equal(level_off_epoch(rates(rms), 0.1, 0.25), [3])
+    np.testing.assert_array_equal(level_off_epoch(rates(rms[:3]), 0.1, 0.25), [3])  # never: one past the last
+
+
+def test_all_weights_and_slope():
+    np.testing.assert_allclose(all_weights(np.array([1.0, 2.0]), [3, 1]), math.sqrt((3 + 4) / 4))
+    n = np.array([100.0, 400.0, 1600.0])
+    np.testing.assert_allclose(loglog_slope(n, np.stack([3 / np.sqrt(n), 2 / n])), [-0.5, -1.0])
+
+
+def test_width_groups_pad_at_most_twofold():
+    assert width_groups([8, 15, 60, 120, 240]) == [[240, 120], [60], [15, 8]]
+
+
+def test_configuration_names_the_parameter_at_fault():
+    with pytest.raises(ValueError, match="lambdas"):
+        WeightDecay(lambdas=(1.0, 10.0))
+    with pytest.raises(ValueError, match="n_train"):
+        WeightDecay(n_train=1500, n_test=500)
+    with pytest.raises(ValueError, match="early_epochs"):
+        WeightDecay(epochs=5, early_epochs=3, plateau_epochs=3)
+    with pytest.raises(ValueError, match="learning_rate"):
+        WeightDecay(learning_rate=10.0, lambdas=(0.0, 10.0, 200.0), n_train=1000)

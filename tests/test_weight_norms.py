@@ -1,0 +1,125 @@
+import numpy as np
+import pytest
+
+from atoms import seeding
+from atoms.claims import Judgement, Verdict
+from atoms.engine import Members, initial_params
+from atoms.experiments.weight_norms import (WeightNorms, at_every_width, frobenius_formula, he_std,
+                                            layer_shapes, learning_rates, log_slope, matrix_norms,
+                                            spectral_formula, step_changes, teacher_labels)
+
+
+def _initial_norms(width: int, n_seeds: int, hidden_layers: int = 2):
+    """Initial weights exactly as the chapter draws them (the engine's He-normal), and their norms."""
+    config = WeightNorms(widths=(width, 2 * width), hidden_layers=hidden_layers).config
+    start = initial_params(WeightNorms._network(config, width), Members(seeds=seeding.member_seeds(7, n_seeds)))
+    return config, start, *matrix_norms(start[0::2])
+
+
+def test_initial_frobenius_of_a_hidden_matrix_is_sqrt_2m():
+    """||W||_F / sqrt(2m) of a 256 x 256 N(0, 2/m) matrix has relative spread 1/(sqrt(2) m) = 0.28% per
+    draw; 1% on the mean of 20 draws (and 2% on each) leaves room for no bias at all."""
+    _, _, frobenius, _ = _initial_norms(256, 20)
+    ratio = frobenius[:, 1] / np.sqrt(2 * 256)
+    assert abs(ratio.mean() - 1) < 0.01
+    assert np.all(np.abs(ratio - 1) < 0.02)
+
+
+def test_initial_spectral_norm_sits_just_below_two_sqrt_two():
+    """The largest singular value of a square Gaussian matrix approaches s(sqrt(r) + sqrt(c)) from below;
+    at m = 256 the finite-size shortfall is about 1% and draws spread by under 1%, so the mean of 20 draws
+    must lie in [0.97, 1.0] times 2*sqrt(2)."""
+    _, _, _, spectral = _initial_norms(256, 20)
+    ratio = spectral[:, 1] / (2 * np.sqrt(2))
+    assert 0.97 < ratio.mean() < 1.0
+
+
+def test_every_layer_matches_its_formulas():
+    """Input (20 x 128), hidden (128 x 128) and output (128 x 10) matrices, each N(0, 2/fan_in): the mean
+    Frobenius norm over 20 draws is within 2% of its formula (the output matrix, with only 1,280 entries,
+    spreads most: 2% per draw, 0.5% on the mean), and the spectral norm within 15% below its formula
+    (thin matrices, such as the 128 x 10 output, sit furthest below it)."""
+    config, _, frobenius, spectral = _initial_norms(128, 20)
+    shapes = np.array(layer_shapes(config.dim, 128, config.hidden_layers), dtype=float)
+    rows, cols = shapes[:, 0], shapes[:, 1]
+    np.testing.assert_allclose(frobenius.mean(axis=0), frobenius_formula(rows, cols, he_std(rows)), rtol=0.02)
+    ratio = spectral.mean(axis=0) / spectral_formula(rows, cols, he_std(rows))
+    assert np.all((ratio > 0.85) & (ratio < 1.0))
+
+
+@pytest.mark.parametrize("width", [16, 64])
+def test_hidden_weights_have_variance_two_over_their_own_width(width):
+    """The reader's N(0, 2/m): pooled over 10 draws of m^2 entries the sample variance is within 5% of 2/m."""
+    _, start, _, _ = _initial_norms(width, 10, hidden_layers=3)
+    for hidden in start[2:6:2]:
+        assert hidden.shape[1:] == (width, width)
+        assert abs(hidden.var() * width / 2 - 1) < 0.05
+
+
+def test_formulas_give_the_readers_numbers():
+    m = np.array([2, 8, 32])
+    np.testing.assert_allclose(frobenius_formula(m, m, he_std(m)), np.sqrt(2 * m))
+    np.testing.assert_allclose(frobenius_formula(8, 8, he_std(8)), 4.0)
+    np.testing.assert_allclose(spectral_formula(m, m, he_std(m)), 2 * np.sqrt(2))
+
+
+def test_matrix_norms_match_numpy_for_tall_and_wide_matrices():
+    rng = np.random.default_rng(0)
+    weights = [rng.standard_normal((3, 5, 7, 4)), rng.standard_normal((3, 5, 4, 9))]
+    frobenius, spectral = matrix_norms(weights)
+    assert frobenius.shape == spectral.shape == (3, 5, 2)
+    for i, w in enumerate(weights):
+        np.testing.assert_allclose(frobenius[..., i], np.linalg.norm(w, axis=(-2, -1)))
+        np.testing.assert_allclose(spectral[..., i], np.linalg.svd(w, compute_uv=False)[..., 0], rtol=1e-10)
+
+
+def test_step_changes_read_consecutive_snapshots():
+    steps = np.array([0, 1, 5, 6])
+    w = np.zeros((1, 4, 2, 2))
+    w[0, 1] = 3.0  # step 0 -> 1 changes four entries by 3: norm 6
+    w[0, 2] = 1.0
+    w[0, 3] = 1.0  # step 5 -> 6 changes nothing
+    np.testing.assert_allclose(step_changes([w], steps, np.array([0, 5])), [[[6.0], [0.0]]])
+
+
+def test_log_slope_recovers_a_power_law():
+    widths = np.array([16, 32, 64])
+    values = np.stack([3 * widths ** -0.8, 0.5 * widths ** -1.0])
+    np.testing.assert_allclose(log_slope(widths, values), [-0.8, -1.0])
+
+
+def _judgement(verdict):
+    return Judgement(verdict, "s", {"x": 1.0})
+
+
+@pytest.mark.parametrize("verdicts, expected", [
+    ((Verdict.SUPPORTED, Verdict.SUPPORTED), Verdict.SUPPORTED),
+    ((Verdict.SUPPORTED, Verdict.INCONCLUSIVE), Verdict.INCONCLUSIVE),
+    ((Verdict.INCONCLUSIVE, Verdict.NOT_SUPPORTED), Verdict.NOT_SUPPORTED),
+    ((Verdict.NOT_JUDGED, Verdict.NOT_JUDGED), Verdict.NOT_JUDGED),
+])
+def test_a_claim_at_every_width_needs_every_width(verdicts, expected):
+    combined = at_every_width([_judgement(v) for v in verdicts], [16, 32])
+    assert combined.verdict is expected
+    assert set(combined.values) == {"x_m16", "x_m32"}
+
+
+def test_teacher_labels_are_a_seeded_function_of_the_points():
+    x = np.random.default_rng(1).standard_normal((500, 20))
+    first = teacher_labels(x, np.random.default_rng(2))
+    np.testing.assert_array_equal(first, teacher_labels(x, np.random.default_rng(2)))
+    assert first.min() >= 0 and first.max() < 10 and len(np.unique(first)) == 10
+
+
+def test_learning_rate_rules():
+    config = WeightNorms(widths=(16, 64, 128), learning_rate=8.0).config
+    np.testing.assert_allclose(learning_rates(config), [32.0, 8.0, 4.0])
+    config = WeightNorms(widths=(16, 64), learning_rate=8.0, learning_rate_rule="constant").config
+    np.testing.assert_allclose(learning_rates(config), [8.0, 8.0])
+
+
+@pytest.mark.parametrize("params, name", [({"widths": (32, 16)}, "widths"), ({"init_widths": (16, 8)}, "init_widths"),
+                                          ({"steps": 20, "record_every": 20}, "record_every")])
+def test_config_names_the_parameter_at_fault(params, name):
+    with pytest.raises(ValueError, match=name):
+        WeightNorms(**params)
