@@ -51,7 +51,7 @@ GROUP_RATIO = 2
 
 @dataclass(frozen=True)
 class DatasetSizeConfig(Config):
-    sizes: tuple[int, ...] = param((20, 50, 100, 200, 500, 1000, 2000),
+    sizes: tuple[int, ...] = param((20, 50, 100, 200, 500, 1000),
                                    "Dataset sizes n, as in the original: each model trains on the first 0.8 n "
                                    "points of the seed's draw.", ge=20, le=100_000, min_len=2)
     n_points: int = param(10_000, "Points drawn per seed; the last 20% are the held-out test set every size shares.",
