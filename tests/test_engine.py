@@ -469,8 +469,8 @@ def test_l2_alone_decays_weights_geometrically_and_leaves_biases_alone():
     x, y = mixture(10)
     net = Network(2, (4,), 3, bias_init=Init("normal", 1.0))
     lr, l2, n = 0.1, np.array([0.0, 0.5, 1.0]), 5
-    h = train(net, Training(steps=n, loss="constant", optimizer="sgd", layer_scale=(0.0, 1.0)),
-              Members(seeds(16, 3), learning_rate=lr, l2=l2), Data(x, y))
+    h = train(net, Training(steps=n, loss="constant", optimizer="sgd"),
+              Members(seeds(16, 3), learning_rate=lr, l2=l2, layer_scale=(0.0, 1.0)), Data(x, y))
     w0, b0, w1, b1 = h.initial_params
     np.testing.assert_array_equal(h.final_params[0], w0)  # layer_scale 0: unregularized
     np.testing.assert_array_equal(h.final_params[1], b0)
@@ -484,19 +484,32 @@ def test_layer_scale_multiplies_each_layers_penalty():
     x, y = mixture(10)
     net = Network(2, (4,), 3)
     lr, l2 = 0.1, 0.5
-    h = train(net, Training(steps=1, loss="constant", optimizer="sgd", layer_scale=(0.5, 2.0)),
-              Members(seeds(17, 1), learning_rate=lr, l2=l2), Data(x, y))
+    h = train(net, Training(steps=1, loss="constant", optimizer="sgd"),
+              Members(seeds(17, 1), learning_rate=lr, l2=l2, layer_scale=(0.5, 2.0)), Data(x, y))
     for layer, scale in ((0, 0.5), (2, 2.0)):
         np.testing.assert_allclose(h.final_params[layer], h.initial_params[layer] * (1 - 2 * lr * l2 * scale),
                                    rtol=1e-6)
+
+
+def test_per_member_layer_scale_trains_each_member_as_if_alone():
+    x, y = mixture(20)
+    net = Network(2, (5,), 3)
+    scales = np.array([[1.0, 1.0], [0.25, 4.0], [0.0, 2.0]], np.float32)
+    common = dict(learning_rate=0.05, l1=0.01, l2=0.02)
+    training = Training(steps=30, batch_size=8, optimizer="adam")
+    together = train(net, training, Members(seeds(21, 3), layer_scale=scales, **common), Data(x, y))
+    for k, scale in enumerate(scales):
+        alone = train(net, training, Members(seeds(21, 3)[k:k + 1], layer_scale=scale, **common), Data(x, y))
+        for mixed, single in zip(together.final_params, alone.final_params):
+            np.testing.assert_allclose(mixed[k], single[0], rtol=1e-5, atol=1e-6)
 
 
 def test_l1_proximal_step_is_a_soft_threshold_and_subgradient_step_is_lr_l1_sign():
     x, y = mixture(10)
     net = Network(2, (6,), 3, weight_init=Init("normal", 0.1), bias_init=Init("normal", 0.1))
     lr, l1 = 0.1, 0.5  # threshold 0.05, half a weight's std
-    common = dict(steps=1, loss="constant", optimizer="sgd", layer_scale=(1.0, 0.0))
-    members = Members(seeds(18, 2), learning_rate=lr, l1=l1)
+    common = dict(steps=1, loss="constant", optimizer="sgd")
+    members = Members(seeds(18, 2), learning_rate=lr, l1=l1, layer_scale=(1.0, 0.0))
     prox = train(net, Training(l1_mode="proximal", **common), members, Data(x, y))
     sub = train(net, Training(l1_mode="subgradient", **common), members, Data(x, y))
     w0 = prox.initial_params[0]
@@ -1047,7 +1060,9 @@ VALIDATION_CASES = {
     "regression targets of the wrong width": (
         lambda: _tiny_train(data_=Data(_X, np.zeros((10, 3), np.float32))), "targets"),
     "layer_scale of the wrong length": (
-        lambda: _tiny_train(training=Training(steps=1, layer_scale=(1.0,))), "layer_scale"),
+        lambda: _tiny_train(members=Members(seeds(0, 2), layer_scale=(1.0,))), "layer_scale"),
+    "layer_scale with the wrong K": (lambda: Members(seeds(0, 2), layer_scale=[[1.0, 1.0]] * 3), "layer_scale"),
+    "negative layer_scale": (lambda: Members(seeds(0, 2), layer_scale=(1.0, -1.0)), "layer_scale"),
     "n_train too large": (lambda: _tiny_train(data_=Data(_X, _Y, n_train=[10, 11])), "n_train"),
     "n_train zero": (lambda: _tiny_train(data_=Data(_X, _Y, n_train=[0, 5])), "n_train"),
     "n_train of the wrong length": (lambda: _tiny_train(data_=Data(_X, _Y, n_train=[5, 5, 5])), "n_train"),

@@ -119,8 +119,9 @@ def test_one_penalty_only_step_decays_each_layer_by_its_scaled_factor(penalty):
     network = Network(8, (32, 4), 3, activation="relu", weight_init=Init("he_normal"))
     shapes = network.weight_shapes
     strength = 0.5 / max(layer_scales(shapes, penalty))
-    members = Members(seeds=seeding.member_seeds(1, 1), learning_rate=0.1, l2=strength)
-    training = Training(steps=1, loss="constant", optimizer="sgd", layer_scale=layer_scales(shapes, penalty))
+    members = Members(seeds=seeding.member_seeds(1, 1), learning_rate=0.1, l2=strength,
+                      layer_scale=layer_scales(shapes, penalty))
+    training = Training(steps=1, loss="constant", optimizer="sgd")
     x = np.zeros((4, 8), np.float32)
     history = train(network, training, members, Data(x, np.zeros(4, np.int64)))
     for before, after, scale in zip(history.initial_params[0::2], history.final_params[0::2],

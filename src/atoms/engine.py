@@ -149,14 +149,16 @@ class _Model:
         masks = _unit_masks(network, members)
         self.masks = [tf.constant(m[:, None, :]) for m in masks] if masks else None
         self.learning_rate = tf.constant(members.learning_rate)
-        self.l1 = tf.constant(members.l1)
-        self.l2 = tf.constant(members.l2)
         self.uses_l1, self.uses_l2 = bool(np.any(members.l1 > 0)), bool(np.any(members.l2 > 0))
         n_layers = len(network.weight_shapes)
-        scale = training.layer_scale or (1.0,) * n_layers
-        if len(scale) != n_layers:
-            raise ValueError(f"layer_scale needs {n_layers} values (one per weight matrix), got {scale}")
-        self.layer_scale = [float(s) for s in scale]
+        scale = members.layer_scale if members.layer_scale is not None else np.ones((members.size, n_layers),
+                                                                                    np.float32)
+        if scale.shape[1] != n_layers:
+            raise ValueError(f"layer_scale needs {n_layers} values per member (one per weight matrix), "
+                             f"got shape {scale.shape}")
+        # Each layer's per-member strengths, scaled on the host: a scale of 1 leaves them bit-exact.
+        self.l1 = [tf.constant(members.l1 * scale[:, i]) for i in range(n_layers)]
+        self.l2 = [tf.constant(members.l2 * scale[:, i]) for i in range(n_layers)]
         if members.repeats is not None and not network.shared_repeats:
             raise ValueError("repeats needs a network with a shared layer (Network(shared_repeats=...))")
         repeats = members.repeats if members.repeats is not None else network.shared_repeats
@@ -198,11 +200,11 @@ class _Model:
     def penalty(self, params):
         """Only the penalties some member uses enter the graph: ops per step are the cost here."""
         total = 0.0
-        for w, scale in zip(params[0::2], self.layer_scale):
+        for w, l1, l2 in zip(params[0::2], self.l1, self.l2):
             if self.uses_l2:
-                total += scale * tf.reduce_sum(self.l2 * tf.reduce_sum(tf.square(w), axis=[1, 2]))
+                total += tf.reduce_sum(l2 * tf.reduce_sum(tf.square(w), axis=[1, 2]))
             if self.uses_l1 and self.training.l1_mode == "subgradient":
-                total += scale * tf.reduce_sum(self.l1 * tf.reduce_sum(tf.abs(w), axis=[1, 2]))
+                total += tf.reduce_sum(l1 * tf.reduce_sum(tf.abs(w), axis=[1, 2]))
         return total
 
     def step(self, params, slots, iteration, flips, x, targets, row_mask, row_weight):
@@ -214,8 +216,8 @@ class _Model:
         new, slots = optim.apply(self.training.optimizer, params, grads, slots,
                                  self.learning_rate, iteration, self.training.momentum)
         if self.uses_l1 and self.training.l1_mode == "proximal":
-            for i, scale in zip(range(0, len(new), 2), self.layer_scale):
-                threshold = tf.reshape(self.learning_rate * self.l1 * scale, [-1, 1, 1])
+            for i, l1 in zip(range(0, len(new), 2), self.l1):
+                threshold = tf.reshape(self.learning_rate * l1, [-1, 1, 1])
                 new[i] = tf.sign(new[i]) * tf.nn.relu(tf.abs(new[i]) - threshold)
         if "sign_flips" in self.recording.statistics:
             flips = flips + tf.stack([
@@ -306,29 +308,37 @@ def train(network: Network, training: Training, members: Members, data: Data,
                    tf.constant(row_mask_train),
                    tf.constant(row_mask_train * weights) if weights is not None else tf.constant(row_mask_train))
 
+    def batch(indices, valid, offset, i):
+        if full_batch:
+            return full_inputs
+        rows, row_mask = indices[:, offset + i], valid[:, offset + i]
+        row_weight = row_mask if weights_t is None else tf.gather(weights_t, rows, batch_dims=1) * row_mask
+        return gather(x_train_t, rows), gather(targets_train_t, rows), row_mask, row_weight
+
     def run_calls(params, slots, iteration, flips, initial, indices, valid, lengths, recorded):
-        offset = 0
-        n_segments = tf.shape(lengths)[0]
+        """Explicit while loops, traced without AutoGraph: converting the engine's source would cost
+        more than a second per process and a tenth of every later trace."""
         first = evaluate(params, initial, flips)
         arrays = tf.nest.map_structure(
-            lambda t: tf.TensorArray(t.dtype, size=n_segments, element_shape=t.shape), first)
-        for j in tf.range(n_segments):
-            for i in tf.range(lengths[j]):
-                if full_batch:
-                    params, slots, iteration, flips = model.step(params, slots, iteration, flips, *full_inputs)
-                else:
-                    rows, row_mask = indices[:, offset + i], valid[:, offset + i]
-                    row_weight = row_mask if weights_t is None else tf.gather(weights_t, rows, batch_dims=1) * row_mask
-                    params, slots, iteration, flips = model.step(
-                        params, slots, iteration, flips, gather(x_train_t, rows),
-                        gather(targets_train_t, rows), row_mask, row_weight)
-            offset += lengths[j]
+            lambda t: tf.TensorArray(t.dtype, size=tf.shape(lengths)[0], element_shape=t.shape), first)
+
+        def segment(j, offset, params, slots, iteration, flips, arrays):
+            def step(i, params, slots, iteration, flips):
+                return (i + 1, *model.step(params, slots, iteration, flips, *batch(indices, valid, offset, i)))
+
+            _, params, slots, iteration, flips = tf.while_loop(
+                lambda i, *_: i < lengths[j], step, (tf.constant(0), params, slots, iteration, flips))
             record = evaluate(params, initial, flips)
             arrays = tf.nest.map_structure(lambda a, v: a.write(j, v), arrays, record)
             flips = tf.where(recorded[j], tf.zeros_like(flips), flips)
+            return j + 1, offset + lengths[j], params, slots, iteration, flips, arrays
+
+        _, _, params, slots, iteration, flips, arrays = tf.while_loop(
+            lambda j, *_: j < tf.shape(lengths)[0], segment,
+            (tf.constant(0), tf.constant(0), params, slots, iteration, flips, arrays))
         return params, slots, iteration, flips, tf.nest.map_structure(lambda a: a.stack(), arrays)
 
-    compiled = tf.function(run_calls, reduce_retracing=True)
+    compiled = tf.function(run_calls, reduce_retracing=True, autograph=False)
 
     start = initial_params(network, members)
     params = [tf.constant(p) for p in start]

@@ -71,8 +71,9 @@ class Training:
     """How every member trains. `batch_size=None` means full-batch gradient descent.
 
     Penalties act on weight matrices, not biases, as sums: `l2 * sum(W**2)` (Keras' L2) and
-    `l1 * sum(|W|)`, each times the layer's `layer_scale`. L1 is applied either as a subgradient
-    through the optimizer or as a proximal soft-threshold after each step.
+    `l1 * sum(|W|)`, each times the member's `layer_scale` for that layer (see `Members`). L1 is
+    applied either as a subgradient through the optimizer or as a proximal soft-threshold after
+    each step.
     """
 
     steps: int
@@ -81,7 +82,6 @@ class Training:
     optimizer: str = "adam"
     momentum: float = 0.9
     l1_mode: str = "subgradient"
-    layer_scale: tuple[float, ...] | None = None
 
     def __post_init__(self):
         _positive_int("steps", self.steps)
@@ -103,7 +103,9 @@ class Members:
 
     `units` masks hidden units per member (`[K, n_hidden_layers]`, each at most the network's
     width) so that a width sweep trains in one trace; `repeats` sets how many times each member
-    applies the shared layer (at most `Network.shared_repeats`).
+    applies the shared layer (at most `Network.shared_repeats`). `layer_scale` multiplies each
+    weight matrix's penalty (`[n_matrices]` for every member, or `[K, n_matrices]`), so that
+    penalties normalized in different ways by layer size train in one trace.
     """
 
     seeds: tuple[np.random.SeedSequence, ...]
@@ -112,11 +114,20 @@ class Members:
     l2: np.ndarray | float = 0.0
     units: np.ndarray | None = None
     repeats: np.ndarray | None = None
+    layer_scale: np.ndarray | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "seeds", tuple(self.seeds))
         if not self.seeds:
             raise ValueError("seeds must name at least one member")
+        if self.layer_scale is not None:
+            scale = np.asarray(self.layer_scale, np.float32)
+            if scale.ndim == 1:
+                scale = np.broadcast_to(scale, (self.size, scale.size)).copy()
+            if scale.ndim != 2 or scale.shape[0] != self.size or not np.all(np.isfinite(scale)) or np.any(scale < 0):
+                raise ValueError(f"layer_scale must be finite and >= 0, one value per weight matrix for every "
+                                 f"member ([n_matrices] or [K={self.size}, n_matrices]), got {self.layer_scale!r}")
+            object.__setattr__(self, "layer_scale", scale)
         for name in ("learning_rate", "l1", "l2"):
             values = np.broadcast_to(np.asarray(getattr(self, name), np.float32), (self.size,)).copy()
             if not np.all(np.isfinite(values)) or np.any(values < 0):

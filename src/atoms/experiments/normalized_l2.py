@@ -247,17 +247,15 @@ class NormalizedL2(Experiment):
         for w, width in enumerate(config.widths):
             network = self._network(n_inputs, width, config)
             out["fan_in"][w], out["fan_out"][w] = np.array(network.weight_shapes).T
-            for p, penalty in enumerate(PENALTIES):
-                # Lambda = 0 trains once, with plain L2, and is copied to every penalty as its reference.
-                first = 0 if penalty == "plain" else 1
-                cells = [(j, s) for j in range(first, len(levels)) for s in range(config.n_seeds)]
-                history = self._train(config, network, penalty, out["strength"][p], seeds, sets["train"], cells)
-                measures = self._measure(history, sets, np.array([s for _, s in cells]))
-                for i, (j, s) in enumerate(cells):
-                    for name, values in measures.items():
-                        out[name][range(len(PENALTIES)) if j == 0 else p, w, j, s] = values[i]
-                if penalty == "plain":
-                    out["initial_mean_square"][w] = mean_squares(history.initial_params)[:config.n_seeds]
+            # Lambda = 0 trains once, with plain L2, and is copied to every penalty as its reference.
+            cells = [(p, j, s) for p, penalty in enumerate(PENALTIES)
+                     for j in range(0 if penalty == "plain" else 1, len(levels)) for s in range(config.n_seeds)]
+            history = self._train(config, network, out["strength"], seeds, sets["train"], cells)
+            measures = self._measure(history, sets, np.array([s for _, _, s in cells]))
+            for i, (p, j, s) in enumerate(cells):
+                for name, values in measures.items():
+                    out[name][range(len(PENALTIES)) if j == 0 else p, w, j, s] = values[i]
+            out["initial_mean_square"][w] = mean_squares(history.initial_params)[:config.n_seeds]
         dims = {name: ("penalty", "width", "lambda", "seed") for name in PER_MEMBER}
         dims.update(mean_square=("penalty", "width", "lambda", "seed", "layer"),
                     initial_mean_square=("width", "seed", "layer"), strength=("penalty", "lambda"),
@@ -290,14 +288,16 @@ class NormalizedL2(Experiment):
         return measures
 
     @staticmethod
-    def _train(config, network, penalty, strengths, seeds, train_set, cells):
-        """One ensemble: a penalty's per-layer factors at one width; members are lambdas times seeds."""
+    def _train(config, network, strengths, seeds, train_set, cells):
+        """One ensemble per width: members are penalties times lambdas times seeds, each penalty with its
+        own per-layer factors."""
         x, y = train_set
-        rows = [s for _, s in cells]
+        rows = [s for _, _, s in cells]
         members = Members(seeds=[seeds[s] for s in rows], learning_rate=config.learning_rate,
-                          l2=np.array([strengths[j] for j, _ in cells], np.float32))
+                          l2=np.array([strengths[p, j] for p, j, _ in cells], np.float32),
+                          layer_scale=[layer_scales(network.weight_shapes, PENALTIES[p]) for p, _, _ in cells])
         training = Training(steps=config.steps, batch_size=config.batch_size, loss="cross_entropy",
-                            optimizer="adam", layer_scale=layer_scales(network.weight_shapes, penalty))
+                            optimizer="adam")
         return train(network, training, members, Data(x[rows], y[rows]), Recording())
 
     # ------------------------------------------------------------------ derived per-seed measures

@@ -137,10 +137,11 @@ class RegularizationWeights(Experiment):
         is_l2 = np.array([p == "l2" for p, _, _ in cells])
         is_l1 = np.array([p.startswith("l1") for p, _, _ in cells])
         members = Members(seeds=[seeds[s] for _, _, s in cells], learning_rate=config.learning_rate,
-                          l1=np.where(is_l1, strength, 0.0), l2=np.where(is_l2, strength, 0.0))
+                          l1=np.where(is_l1, strength, 0.0), l2=np.where(is_l2, strength, 0.0),
+                          layer_scale=layer_scales(network, config.penalty_scale))
         stacked = Data.from_splits([splits[s] for _, _, s in cells])
         training = Training(steps=config.steps, batch_size=config.batch_size, loss=config.loss, optimizer="adam",
-                            l1_mode=mode, layer_scale=layer_scales(network, config.penalty_scale))
+                            l1_mode=mode)
         return train(network, training, members, stacked, Recording())
 
     @classmethod
