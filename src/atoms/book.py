@@ -117,7 +117,7 @@ def run_chapter(root: Path, name: str, parameters: dict[str, Any], out_dir: Path
         try:
             papermill.execute_notebook(notebook, str(scratch_notebook), parameters=parameters,
                                        kernel_name="python3", cwd=str(out_dir), progress_bar=False,
-                                       log_output=False)
+                                       log_output=False, shutdown_kernel="immediate")
         except papermill.PapermillExecutionError as error:
             raise ChapterError(f"chapter {name} failed:\n{error}\n\n{_chapter_exception(error)}") from None
         finally:
