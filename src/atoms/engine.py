@@ -2,7 +2,7 @@
 
 Small networks are bound by dispatch overhead, not arithmetic, so training them one at a time
 wastes the machine. Here every weight is a `[K, fan_in, fan_out]` stack, one batched matmul
-serves all members, and the whole run sits inside one compiled `tf.function` (a `tf.range`
+serves all members, and the whole run sits inside one compiled `tf.function` (a while loop
 over record segments, and one over the steps between records). Members may differ in seed,
 data draw, data order, learning rate, regularization strength, hidden width (by masking) and
 the number of shared-layer applications, so a sweep over those is a single trace.
