@@ -5,12 +5,32 @@ import pytest
 
 from atoms import claims as stats
 from atoms.experiment import Result
+from atoms.experiments import depth_fixed_parameters
 from atoms.experiments.depth_fixed_parameters import (
     DepthFixedParameters,
+    depth_groups,
     grid,
     padded_problems,
     sign_changes,
 )
+
+
+def test_depth_groups_split_the_sweep_into_a_shallower_and_a_deeper_half():
+    assert depth_groups((2, 3, 4, 5, 6, 7)) == [(2, 3, 4), (5, 6, 7)]
+    assert depth_groups((2, 3, 4)) == [(2,), (3, 4)]
+
+
+def test_splitting_the_depths_into_ensembles_leaves_training_bit_identical(monkeypatch):
+    """Training is per member; only the batched forward pass that reads margins off a shared grid
+    may round differently with the ensemble's size."""
+    settings = dict(steps=30, n_seeds=2, hidden_layers=(2, 3, 5), n_points=(8, 12))
+    split = DepthFixedParameters(**settings).run()
+    monkeypatch.setattr(depth_fixed_parameters, "depth_groups", lambda depths: [tuple(depths)])
+    together = DepthFixedParameters(**settings).run()
+    for name in ("accuracy", "accuracy_curve"):
+        np.testing.assert_array_equal(split[name], together[name], err_msg=name)
+    for name in ("margin", "point_margin"):
+        np.testing.assert_allclose(split[name], together[name], rtol=1e-5, atol=1e-6, err_msg=name)
 
 
 def test_grid_has_ten_samples_per_gap_of_the_densest_problem():

@@ -90,7 +90,8 @@ def depth_groups(hidden_layers: tuple[int, ...]) -> list[tuple[int, ...]]:
 
     An ensemble applies the shared layer as often as its deepest member needs (shallower members
     discard the extra applications), so splitting the sweep in two saves about a quarter of that
-    work for the cost of one more trace. Each member's numbers do not depend on its ensemble.
+    work for the cost of one more trace. Each member trains exactly as it would in one ensemble;
+    only its margins, read off a shared grid by a batched forward pass, may round differently.
     """
     half = len(hidden_layers) // 2
     return [group for group in (tuple(hidden_layers[:half]), tuple(hidden_layers[half:])) if group]
