@@ -475,9 +475,9 @@ class NormalizedL2(Experiment):
                     stats.Verdict.NOT_SUPPORTED: "follow 1/n_in at least as closely as 1/(n_in+n_out)",
                     stats.Verdict.INCONCLUSIVE: "are not shown to follow either law more closely"
                     }[verdict[f"fan_sum_law_{penalty}"]]
-            parts.append(f"with {PENALTY_LABELS[penalty]} they {word} (misfit "
-                         f"{values[f'misfit_{penalty}_fan_sum']:.2f} against {values[f'misfit_{penalty}_fan_in']:.2f} "
-                         f"decades)")
+            parts.append(f"with {PENALTY_LABELS[penalty]} they {word} (misfit to 1/(n_in+n_out) "
+                         f"{values[f'misfit_{penalty}_fan_sum']:.2f} decades, to 1/n_in "
+                         f"{values[f'misfit_{penalty}_fan_in']:.2f})")
         closer = [PENALTY_LABELS[p] for p in PENALTIES if verdict[f"balance_{p}"] is stats.Verdict.SUPPORTED]
         balance = (f"Compared with lambda = 0, the chosen lambda moves the mean squares toward the penalty's own "
                    f"balance law for {_join(closer)}" if closer else
@@ -489,7 +489,7 @@ class NormalizedL2(Experiment):
                      if reached else "At the strongest lambda no penalty is shown to bring the mean squares to "
                                      "its balance law")
         return (f"On the {net} network at each penalty's chosen lambda, the trained weights' mean squares: "
-                + "; ".join(parts) + f". Before training the misfits were "
+                + "; ".join(parts) + f". Before training the misfits (to 1/(n_in+n_out), to 1/n_in) were "
                 f"{values['misfit_initial_fan_sum']:.2f} and {values['misfit_initial_fan_in']:.2f} decades, and "
                 f"after training without a penalty {values['misfit_zero_fan_sum']:.2f} and "
                 f"{values['misfit_zero_fan_in']:.2f}. {balance}. {strongest}.")
