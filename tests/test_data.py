@@ -375,7 +375,7 @@ def test_image_split_digits_is_seeded_and_disjoint():
     assert_same(vars(split).values(), vars(again).values())
     X, _ = data.digits(gen(3))
     np.testing.assert_array_equal(np.vstack([split.x_train, split.x_test]), X[:150])
-    with pytest.raises(ValueError, match="n_train \\+ n_test must be at most 1797"):
+    with pytest.raises(ValueError, match="'n_train' \\+ 'n_test' must be at most 1797"):
         data.image_split("digits", 1700, 98, gen())
 
 

@@ -11,7 +11,6 @@ from atoms.experiments.dataset_size import (
     l2_penalty,
     mixture_covariance,
     n_train,
-    step_groups,
     updates,
 )
 
@@ -30,14 +29,6 @@ def test_updates_follow_mlpclassifier_epochs():
     assert updates(250, 200, 200) == 200
     assert updates(1000, 200, 200) == 800
     assert updates(300, 10, 200) == 20  # 240 rows: one batch of 200 and a partial one
-
-
-def test_step_groups_cover_every_size_once_within_the_ratio():
-    steps = [200, 200, 400, 800, 1600, 8000]
-    groups = step_groups(steps, ratio=2)
-    assert sorted(i for g in groups for i in g) == list(range(len(steps)))
-    for group in groups:
-        assert max(steps[i] for i in group) <= 2 * min(steps[i] for i in group)
 
 
 def test_covariance_replay_matches_the_mixture_draw():

@@ -284,10 +284,12 @@ def test_constant_loss_never_changes_any_weight():
     ("glorot_uniform", np.sqrt(2.0 / 800)),
     ("glorot_normal", np.sqrt(2.0 / 800)),
     ("he_normal", np.sqrt(2.0 / 400)),
+    ("lecun_normal", np.sqrt(1.0 / 400)),
 ])
 def test_initializer_std_on_a_big_matrix(name, expected_std):
     values = Init(name).sample((400, 400), np.random.default_rng(0))
     assert values.shape == (400, 400) and values.dtype == np.float32
+    assert Init(name).scale(400, 400) == pytest.approx(expected_std, rel=1e-12)
     assert values.std() == pytest.approx(expected_std, rel=0.02)
     assert abs(values.mean()) < 0.02 * expected_std  # 8 standard errors of the mean
     if name == "glorot_uniform":
@@ -1111,3 +1113,15 @@ def test_predict_reproduces_the_final_accuracy():
     logits = predict(net, members, h.final_params, x)
     np.testing.assert_array_equal((logits.argmax(-1) == y[None]).mean(axis=1).astype(np.float32),
                                   h.train_accuracy[:, -1])
+
+
+def test_predict_takes_each_members_own_points():
+    """Held-out sets that differ by seed are scored by the engine's own forward pass, not a copy of it."""
+    net = Network(6, (5, 4), 3, activation="relu", weight_init=Init("he_normal"), bias_init=Init("normal", 0.1))
+    members = Members(seeds(44, 2))
+    params = engine.initial_params(net, members)
+    x = np.random.default_rng(0).normal(size=(2, 7, 6)).astype(np.float32)
+    stacked = predict(net, members, params, x)
+    assert stacked.shape == (2, 7, 3)
+    for k in range(2):
+        np.testing.assert_allclose(stacked[k], predict(net, members, params, x[k])[k], rtol=1e-6, atol=1e-7)

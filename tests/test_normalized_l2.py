@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from atoms import seeding
-from atoms.engine import Data, Init, Members, Network, Training, initial_params, predict, train
+from atoms.engine import Data, Init, Members, Network, Training, initial_params, train
 from atoms.experiments.normalized_l2 import (
     PENALTIES,
     balance_law,
@@ -22,7 +22,6 @@ from atoms.experiments.normalized_l2 import (
     select_best,
     tolerated_log_lambda,
 )
-from atoms.experiments.normalized_l2 import forward as numpy_forward
 
 SHAPES = [(64, 256), (256, 16), (16, 10)]
 
@@ -90,16 +89,6 @@ def test_score_gives_accuracy_and_cross_entropy():
     accuracy, loss = score(logits, labels)
     expected = (math.log(1 + math.exp(-2.0)) + math.log(2.0)) / 2
     assert accuracy == pytest.approx([0.5]) and loss == pytest.approx([expected])
-
-
-def test_numpy_forward_matches_the_engine():
-    """Validation and test images are scored outside the engine; float32 against float64 agrees to 1e-5."""
-    network = Network(6, (5, 4), 3, activation="relu", weight_init=Init("he_normal"), bias_init=Init("normal", 0.1))
-    members = Members(seeds=seeding.member_seeds(0, 2))
-    params = initial_params(network, members)
-    x = np.random.default_rng(0).normal(size=(7, 6)).astype(np.float32)
-    expected = predict(network, members, params, x)
-    assert numpy_forward(params, np.stack([x, x])) == pytest.approx(expected, abs=1e-5)
 
 
 def test_he_initial_mean_squares_follow_two_over_fan_in():

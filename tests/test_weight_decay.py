@@ -13,14 +13,13 @@ from atoms.experiments.weight_decay import (
     decay_factor,
     layer_counts,
     level_off_epoch,
-    loglog_slope,
     nielsen_factor,
     pure_decay,
     rates,
     reader_statistics,
     steps_per_epoch,
-    width_groups,
 )
+from atoms.fits import loglog_slope
 
 
 @pytest.fixture(scope="module")
@@ -95,10 +94,6 @@ def test_all_weights_and_slope():
     np.testing.assert_allclose(all_weights(np.array([1.0, 2.0]), [3, 1]), math.sqrt((3 + 4) / 4))
     n = np.array([100.0, 400.0, 1600.0])
     np.testing.assert_allclose(loglog_slope(n, np.stack([3 / np.sqrt(n), 2 / n])), [-0.5, -1.0])
-
-
-def test_width_groups_pad_at_most_twofold():
-    assert width_groups([8, 15, 60, 120, 240]) == [[240, 120], [60], [15, 8]]
 
 
 def test_configuration_names_the_parameter_at_fault():

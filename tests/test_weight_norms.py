@@ -3,9 +3,9 @@ import pytest
 
 from atoms import seeding
 from atoms.claims import Judgement, Verdict
-from atoms.engine import Members, initial_params
-from atoms.experiments.weight_norms import (WeightNorms, at_every_width, frobenius_formula, he_std,
-                                            layer_shapes, learning_rates, log_slope, matrix_norms,
+from atoms.engine import Init, Members, initial_params
+from atoms.experiments.weight_norms import (WeightNorms, at_every_width, frobenius_formula,
+                                            layer_shapes, learning_rates, matrix_norms,
                                             spectral_formula, step_changes, teacher_labels)
 
 
@@ -42,8 +42,8 @@ def test_every_layer_matches_its_formulas():
     config, _, frobenius, spectral = _initial_norms(128, 20)
     shapes = np.array(layer_shapes(config.dim, 128, config.hidden_layers), dtype=float)
     rows, cols = shapes[:, 0], shapes[:, 1]
-    np.testing.assert_allclose(frobenius.mean(axis=0), frobenius_formula(rows, cols, he_std(rows)), rtol=0.02)
-    ratio = spectral.mean(axis=0) / spectral_formula(rows, cols, he_std(rows))
+    np.testing.assert_allclose(frobenius.mean(axis=0), frobenius_formula(rows, cols, Init("he_normal").scale(rows, cols)), rtol=0.02)
+    ratio = spectral.mean(axis=0) / spectral_formula(rows, cols, Init("he_normal").scale(rows, cols))
     assert np.all((ratio > 0.85) & (ratio < 1.0))
 
 
@@ -58,9 +58,9 @@ def test_hidden_weights_have_variance_two_over_their_own_width(width):
 
 def test_formulas_give_the_readers_numbers():
     m = np.array([2, 8, 32])
-    np.testing.assert_allclose(frobenius_formula(m, m, he_std(m)), np.sqrt(2 * m))
-    np.testing.assert_allclose(frobenius_formula(8, 8, he_std(8)), 4.0)
-    np.testing.assert_allclose(spectral_formula(m, m, he_std(m)), 2 * np.sqrt(2))
+    np.testing.assert_allclose(frobenius_formula(m, m, Init("he_normal").scale(m, m)), np.sqrt(2 * m))
+    np.testing.assert_allclose(frobenius_formula(8, 8, Init("he_normal").scale(8, 8)), 4.0)
+    np.testing.assert_allclose(spectral_formula(m, m, Init("he_normal").scale(m, m)), 2 * np.sqrt(2))
 
 
 def test_matrix_norms_match_numpy_for_tall_and_wide_matrices():
@@ -80,12 +80,6 @@ def test_step_changes_read_consecutive_snapshots():
     w[0, 2] = 1.0
     w[0, 3] = 1.0  # step 5 -> 6 changes nothing
     np.testing.assert_allclose(step_changes([w], steps, np.array([0, 5])), [[[6.0], [0.0]]])
-
-
-def test_log_slope_recovers_a_power_law():
-    widths = np.array([16, 32, 64])
-    values = np.stack([3 * widths ** -0.8, 0.5 * widths ** -1.0])
-    np.testing.assert_allclose(log_slope(widths, values), [-0.8, -1.0])
 
 
 def _judgement(verdict):

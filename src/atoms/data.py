@@ -399,6 +399,8 @@ def load_mnist(
 
 
 IMAGE_DATASETS = ("digits", "mnist")
+DIGITS_IMAGES = 1797
+"""scikit-learn's digits: one pool that a split's training and test images both come from."""
 
 
 def require_image_dataset(dataset: str) -> None:
@@ -416,6 +418,14 @@ def require_image_dataset(dataset: str) -> None:
         )
 
 
+def check_digits_counts(n_train: int, n_test: int, train: str = "'n_train'") -> None:
+    """Called by configurations too, so a reader learns at construction, with the parameters named,
+    that the digits pool is too small; `train` names what the training count is made of."""
+    if n_train + n_test > DIGITS_IMAGES:
+        raise ValueError(f"parameters {train} + 'n_test' must be at most {DIGITS_IMAGES} for dataset='digits', "
+                         f"got {n_train} + {n_test}")
+
+
 def image_split(dataset: str, n_train: int, n_test: int, rng: np.random.Generator) -> Split:
     """A seeded draw of `n_train` training and `n_test` test images, pixels in [0, 1], unscaled
     so that weight statistics compare with the reader's setups.
@@ -427,10 +437,8 @@ def image_split(dataset: str, n_train: int, n_test: int, rng: np.random.Generato
     _check_int("n_train", n_train, 1)
     _check_int("n_test", n_test, 1)
     if dataset == "digits":
+        check_digits_counts(n_train, n_test)
         X, y = digits(rng)
-        if n_train + n_test > len(y):
-            raise ValueError(f"n_train + n_test must be at most {len(y)} for dataset='digits', "
-                             f"got {n_train} + {n_test}")
         parts = (X[:n_train], y[:n_train], X[n_train:n_train + n_test], y[n_train:n_train + n_test])
     else:
         (x_pool, y_pool), (x_held, y_held) = load_mnist()

@@ -392,7 +392,8 @@ def _history(collected, kept, record_steps, start, params, k, classification, ha
 
 
 def predict(network: Network, members: Members, params: list[np.ndarray], x: np.ndarray) -> np.ndarray:
-    """Logits `[K, n, outputs]` of trained members on shared points, for plots of fits and boundaries."""
+    """Logits `[K, n, outputs]` of trained members on shared points `[n, d]` (plots of fits and
+    boundaries) or on each member's own points `[K, n, d]` (held-out sets that differ by seed)."""
     model = _Model(network, Training(steps=1), members, Recording())
     x = np.asarray(x, np.float32)
-    return model.forward([tf.constant(p) for p in params], tf.constant(x[None])).numpy()
+    return model.forward([tf.constant(p) for p in params], tf.constant(x if x.ndim == 3 else x[None])).numpy()

@@ -45,7 +45,7 @@ LOSSES = {
     "constant": lambda z, y: 0.0 * tf.reduce_sum(z, axis=-1),
 }
 
-INITIALIZERS = ("glorot_uniform", "glorot_normal", "he_normal", "normal", "zeros", "ones")
+INITIALIZERS = ("glorot_uniform", "glorot_normal", "he_normal", "lecun_normal", "normal", "zeros", "ones")
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,8 @@ class Init:
     """An initializer by name; `std` is used by "normal" only.
 
     The normals are plain, not truncated as in Keras, because the reader-question chapters
-    compare initial norms with formulas for Gaussian matrices.
+    compare initial norms with formulas for Gaussian matrices. "lecun_normal", N(0, 1/fan_in), is
+    Nielsen's default initialization.
     """
 
     name: str = "glorot_uniform"
@@ -65,19 +66,30 @@ class Init:
         if not self.std > 0:
             raise ValueError(f"initializer std must be > 0, got {self.std!r}")
 
+    def scale(self, fan_in, fan_out):
+        """The standard deviation of a weight drawn for a `fan_in` x `fan_out` matrix (arrays work too),
+        so that chapters compare measured norms with the formula the draw itself uses."""
+        if self.name == "glorot_uniform":
+            return np.sqrt(6.0 / (fan_in + fan_out)) / np.sqrt(3.0)
+        if self.name == "glorot_normal":
+            return np.sqrt(2.0 / (fan_in + fan_out))
+        if self.name == "he_normal":
+            return np.sqrt(2.0 / fan_in)
+        if self.name == "lecun_normal":
+            return 1.0 / np.sqrt(fan_in)
+        if self.name == "normal":
+            return self.std
+        return 0.0
+
     def sample(self, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
         fan_in, fan_out = (shape[0], shape[1]) if len(shape) == 2 else (shape[0], shape[0])
         if self.name == "glorot_uniform":
             limit = np.sqrt(6.0 / (fan_in + fan_out))
             values = rng.uniform(-limit, limit, size=shape)
-        elif self.name == "glorot_normal":
-            values = rng.normal(0.0, np.sqrt(2.0 / (fan_in + fan_out)), size=shape)
-        elif self.name == "he_normal":
-            values = rng.normal(0.0, np.sqrt(2.0 / fan_in), size=shape)
-        elif self.name == "normal":
-            values = rng.normal(0.0, self.std, size=shape)
         elif self.name == "zeros":
             values = np.zeros(shape)
-        else:
+        elif self.name == "ones":
             values = np.ones(shape)
+        else:
+            values = rng.normal(0.0, self.scale(fan_in, fan_out), size=shape)
         return values.astype(np.float32)

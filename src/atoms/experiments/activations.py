@@ -24,6 +24,7 @@ from atoms.config import Config, param
 from atoms.engine import Data, Init, Members, Network, Recording, Training, predict, train
 from atoms.experiment import Experiment, Result
 from atoms.nn import ACTIVATIONS
+from atoms.prose import join_words
 
 BOUNDARY_POINTS = 81  # grid points per axis of the decision-boundary plots
 BOUNDARY_COLUMNS = 4  # seven panels in one row would be too small to read on a page
@@ -270,11 +271,11 @@ class Activations(Experiment):
         differ = cls._matching(found, stats.Verdict.NOT_SUPPORTED)
         unsure = cls._matching(found, stats.Verdict.INCONCLUSIVE)
         parts = [f"Within ±{result.config['margin']:g} of test accuracy, "
-                 + (f"{_join(same)} cannot be told apart from relu" if same else "no activation matches relu")]
+                 + (f"{join_words(same)} cannot be told apart from relu" if same else "no activation matches relu")]
         if differ:
-            parts.append(f"{_join(differ)} {'is' if len(differ) == 1 else 'are'} clearly further from it")
+            parts.append(f"{join_words(differ)} {'is' if len(differ) == 1 else 'are'} clearly further from it")
         if unsure:
-            parts.append(f"the seeds cannot settle whether {_join(unsure)} {'does' if len(unsure) == 1 else 'do'}")
+            parts.append(f"the seeds cannot settle whether {join_words(unsure)} {'does' if len(unsure) == 1 else 'do'}")
         return "; ".join(parts) + "."
 
     @classmethod
@@ -463,6 +464,3 @@ def softmax_class1(logits: np.ndarray) -> np.ndarray:
     """Probability of class 1 from two logits, stable for large logits."""
     return 1.0 / (1.0 + np.exp(np.clip(logits[..., 0] - logits[..., 1], -60, 60)))
 
-
-def _join(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

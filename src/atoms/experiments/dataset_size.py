@@ -33,6 +33,7 @@ from atoms import data, plotting, seeding
 from atoms.config import Config, param
 from atoms.engine import Data, History, Init, Members, Network, Recording, Training, train
 from atoms.experiment import Experiment, Result
+from atoms.grouping import padding_groups
 from atoms.page import verdict_word
 
 TRAIN_FRACTION = 0.8
@@ -99,17 +100,6 @@ def updates(size: int, epochs: int, batch_size: int) -> int:
     """Adam updates MLPClassifier makes in `epochs` epochs (a partial last batch is one more)."""
     rows = n_train(size)
     return epochs * math.ceil(rows / min(batch_size, rows))
-
-
-def step_groups(steps: list[int], ratio: int = GROUP_RATIO) -> list[list[int]]:
-    """Indices of sizes trained as one ensemble: one trace each, at most `ratio`x the needed updates."""
-    groups: list[list[int]] = []
-    for index in sorted(range(len(steps)), key=lambda i: steps[i], reverse=True):
-        if groups and steps[groups[-1][0]] <= ratio * steps[index]:
-            groups[-1].append(index)
-        else:
-            groups.append([index])
-    return groups
 
 
 def mixture_covariance(dim: int, rng: np.random.Generator) -> np.ndarray:
@@ -242,7 +232,7 @@ def train_nets(config: DatasetSizeConfig, splits: list[list[data.Split]],
     equal_updates = np.zeros((len(config.sizes), config.n_seeds), np.float32)
     steps = [updates(size, config.epochs, config.batch_size) for size in config.sizes]
     for a, depth in enumerate((1, 2)):
-        groups = [list(range(len(config.sizes)))] if depth == 1 else step_groups(steps)
+        groups = [list(range(len(config.sizes)))] if depth == 1 else padding_groups(steps, GROUP_RATIO)
         for group in groups:
             cells, history = train_group(config, splits, roots, depth, group)
             recorded = list(history.steps)

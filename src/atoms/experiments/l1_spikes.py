@@ -25,6 +25,7 @@ from atoms import data, plotting, seeding
 from atoms.config import Config, param
 from atoms.engine import Data, Init, Members, Network, Recording, Training, train
 from atoms.experiment import Experiment, Result
+from atoms.prose import join_words
 
 ARMS = ("none", "l2", "l1_subgradient", "l1_proximal")
 ARM_LABELS = {"none": "no regularization", "l2": "L2", "l1_subgradient": "subgradient L1",
@@ -33,27 +34,11 @@ ARM_COLORS = {"none": plotting.COLORS[7], "l2": plotting.COLORS[0], "l1_subgradi
               "l1_proximal": plotting.COLORS[2]}
 LAYERS = ("hidden", "output")
 N_CLASSES = 10
-DIGITS_IMAGES = 1797
 # The learner's run on MNIST, quoted on the page for comparison.
 LEARNER = {"n_train": 1000, "epochs": 400, "batch_size": 10, "learning_rate": 0.5, "lmbda": 0.2}
 # Mean squared norm of an MNIST image with pixels in [0, 1]: 784 (std^2 + mean^2) from the usual
 # pixel statistics (mean 0.1307, standard deviation 0.3081). Used only to scale the learner's eta.
 MNIST_SQUARED_NORM = 784 * (0.3081 ** 2 + 0.1307 ** 2)
-
-
-@dataclass(frozen=True)
-class FanInNormal(Init):
-    """Nielsen's default weights: N(0, 1/fan_in) per matrix.
-
-    The engine's "normal" initializer takes one standard deviation for every layer; Nielsen's
-    depends on each layer's fan-in, so this subclass draws with 1/sqrt(fan_in) from the same
-    seeded generator the engine hands it.
-    """
-
-    name: str = "normal"
-
-    def sample(self, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
-        return rng.normal(0.0, 1.0 / math.sqrt(shape[0]), size=shape).astype(np.float32)
 
 
 @dataclass(frozen=True)
@@ -92,9 +77,8 @@ class L1SpikesConfig(Config):
     def __post_init__(self):
         super().__post_init__()
         data.require_image_dataset(self.dataset)
-        if self.dataset == "digits" and self.n_train + self.n_test > DIGITS_IMAGES:
-            raise ValueError(f"parameter 'n_test' plus 'n_train' must be at most {DIGITS_IMAGES} for "
-                             f"dataset='digits', got {self.n_train} + {self.n_test}")
+        if self.dataset == "digits":
+            data.check_digits_counts(self.n_train, self.n_test)
         if any(b <= a for a, b in zip(self.learning_rates, self.learning_rates[1:])):
             raise ValueError(f"parameter 'learning_rates' must increase strictly, got {list(self.learning_rates)}")
         if self.learning_rate not in self.learning_rates:
@@ -159,7 +143,7 @@ class L1Spikes(Experiment):
         splits = [data.image_split(config.dataset, config.n_train, config.n_test,
                                    seeding.generator(seed, seeding.DATA)) for seed in seeds]
         network = Network(splits[0].x_train.shape[1], (config.hidden,), N_CLASSES, activation="sigmoid",
-                          weight_init=FanInNormal(), bias_init=Init("normal", std=1.0))
+                          weight_init=Init("lecun_normal"), bias_init=Init("normal", std=1.0))
         epochs = config.epochs + 1
         shape = (len(ARMS), len(config.learning_rates), config.n_seeds)
         out = {name: np.zeros((*shape, epochs), np.float32)
@@ -379,7 +363,7 @@ class L1Spikes(Experiment):
         else:
             answers["sparsity"] += " The run does not show that spikes arise without sparsity."
         rising = [ARM_LABELS[a] for a in ARMS if verdict[f"spikes_rise_with_eta_{a}"] is yes]
-        answers["eta"] += (f" Spikes rise with the learning rate for {_join(rising)}." if rising
+        answers["eta"] += (f" Spikes rise with the learning rate for {join_words(rising)}." if rising
                            else " No arm is shown to spike more at a higher learning rate.")
         if verdict["spikes_rise_with_eta_l1_subgradient"] is yes:
             other = ", not the proximal step," if verdict["proximal_keeps_spikes"] is yes else ""
@@ -505,6 +489,3 @@ class L1Spikes(Experiment):
         fig.tight_layout()
         return fig
 
-
-def _join(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

@@ -19,6 +19,7 @@ from atoms import data, plotting, seeding
 from atoms.config import Config, param
 from atoms.engine import Data, Init, Members, Network, Recording, Training, train
 from atoms.experiment import Experiment, Result
+from atoms.prose import join_words
 
 LOSS_CHOICES = ("cross_entropy", "mae", "mse", "fourth_power", "hinge", "constant")
 LOSS_LABELS = {"cross_entropy": "cross-entropy", "mae": "mean absolute error", "mse": "mean squared error",
@@ -166,7 +167,7 @@ class LossFunctions(Experiment):
                            ("are not shown to end", lambda v: v is not stats.Verdict.SUPPORTED)):
             chosen = [LOSS_LABELS[loss] for loss in others if test(verdict[f"{loss}_matches_cross_entropy"])]
             if chosen:
-                parts.append(f"{_join(chosen)} {word} within ±{margin:g} points of cross-entropy")
+                parts.append(f"{join_words(chosen)} {word} within ±{margin:g} points of cross-entropy")
         agreement = ("The original concluded that all losses do about equally well except the control, with the "
                      "fourth power slightly worse. In this run, " + "; ".join(parts) + ".") if parts else ""
         fourth = cls._fourth_power_sentence(result, found) if "fourth_power_worse_at_end" in verdict else ""
@@ -251,6 +252,3 @@ class LossFunctions(Experiment):
         fig.tight_layout()
         return fig
 
-
-def _join(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

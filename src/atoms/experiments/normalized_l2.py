@@ -24,8 +24,9 @@ import numpy as np
 from atoms import claims as stats
 from atoms import data, plotting, seeding
 from atoms.config import Config, param
-from atoms.engine import Data, Init, Members, Network, Recording, Training, train
+from atoms.engine import Data, Init, Members, Network, Recording, Training, predict, train
 from atoms.experiment import Experiment, Result
+from atoms.prose import join_words
 
 PENALTIES = ("plain", "per_element", "fan_sum")
 PENALTY_LABELS = {"plain": "plain L2", "per_element": "per-element L2", "fan_sum": "(n_in+n_out)-scaled L2"}
@@ -40,7 +41,6 @@ BALANCE_LAW = {"plain": "count", "per_element": "equal", "fan_sum": "fan_sum"}
 INITS = ("he_normal", "glorot_normal")
 PER_MEMBER = ("val_accuracy", "val_loss", "test_accuracy", "train_accuracy")
 N_CLASSES = 10
-DIGITS_IMAGES = 1797
 MNIST_TRAIN_IMAGES = 60_000
 
 
@@ -87,10 +87,8 @@ class NormalizedL2Config(Config):
             values = getattr(self, name)
             if any(b <= a for a, b in zip(values, values[1:])):
                 raise ValueError(f"parameter {name!r} must increase strictly, got {list(values)}")
-        total = self.n_train + self.n_val + self.n_test
-        if self.dataset == "digits" and total > DIGITS_IMAGES:
-            raise ValueError(f"parameter 'n_test': n_train + n_val + n_test must be at most {DIGITS_IMAGES} for "
-                             f"dataset='digits', got {self.n_train} + {self.n_val} + {self.n_test} = {total}")
+        if self.dataset == "digits":
+            data.check_digits_counts(self.n_train + self.n_val, self.n_test, train="'n_train' + 'n_val'")
         if self.dataset == "mnist" and self.n_train + self.n_val > MNIST_TRAIN_IMAGES:
             raise ValueError(f"parameter 'n_val': n_train + n_val must be at most {MNIST_TRAIN_IMAGES} for "
                              f"dataset='mnist' (both come from its training split), got {self.n_train} + {self.n_val}")
@@ -109,11 +107,6 @@ def layer_scales(shapes: list[tuple[int, int]], penalty: str) -> tuple[float, ..
     raise ValueError(f"penalty must be one of {PENALTIES}, got {penalty!r}")
 
 
-def init_variance(init: str, n_in: int, n_out: int) -> float:
-    """The variance each initializer draws a layer's weights with."""
-    return 2.0 / n_in if init == "he_normal" else 2.0 / (n_in + n_out)
-
-
 def penalty_anchor(shapes: list[tuple[int, int]], penalty: str, init: str) -> float:
     """The factor on lambda that gives a penalty the plain penalty's value at initialization.
 
@@ -122,7 +115,7 @@ def penalty_anchor(shapes: list[tuple[int, int]], penalty: str, init: str) -> fl
     on one network (the widest) and kept for every width, or normalizing would be undone.
     """
     scales = layer_scales(shapes, penalty)
-    expected = [n_in * n_out * init_variance(init, n_in, n_out) for n_in, n_out in shapes]
+    expected = [n_in * n_out * Init(init).scale(n_in, n_out) ** 2 for n_in, n_out in shapes]
     return sum(expected) / sum(s * e for s, e in zip(scales, expected))
 
 
@@ -190,19 +183,6 @@ def tolerated_log_lambda(log_levels: np.ndarray, val_accuracy: np.ndarray, drop:
     return np.array(edges)
 
 
-def forward(params: list[np.ndarray], x: np.ndarray) -> np.ndarray:
-    """Logits of stacked ReLU networks (`[K, n, outputs]`) on stacked inputs `[K, n, d]`.
-
-    Validation and test images differ per member, and the engine scores one held-out set only,
-    so both are scored here from the trained parameters.
-    """
-    h = np.asarray(x, np.float64)
-    weights, biases = params[0::2], params[1::2]
-    for w, b in zip(weights[:-1], biases[:-1]):
-        h = np.maximum(np.einsum("kni,kio->kno", h, w) + b[:, None, :], 0.0)
-    return np.einsum("kni,kio->kno", h, weights[-1]) + biases[-1][:, None, :]
-
-
 def score(logits: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per member: accuracy and mean softmax cross-entropy."""
     shifted = logits - logits.max(axis=-1, keepdims=True)
@@ -250,8 +230,8 @@ class NormalizedL2(Experiment):
             # Lambda = 0 trains once, with plain L2, and is copied to every penalty as its reference.
             cells = [(p, j, s) for p, penalty in enumerate(PENALTIES)
                      for j in range(0 if penalty == "plain" else 1, len(levels)) for s in range(config.n_seeds)]
-            history = self._train(config, network, out["strength"], seeds, sets["train"], cells)
-            measures = self._measure(history, sets, np.array([s for _, _, s in cells]))
+            members, history = self._train(config, network, out["strength"], seeds, sets["train"], cells)
+            measures = self._measure(network, members, history, sets, np.array([s for _, _, s in cells]))
             for i, (p, j, s) in enumerate(cells):
                 for name, values in measures.items():
                     out[name][range(len(PENALTIES)) if j == 0 else p, w, j, s] = values[i]
@@ -276,12 +256,12 @@ class NormalizedL2(Experiment):
                 for name, (rows, *fields) in parts.items()}
 
     @staticmethod
-    def _measure(history, sets, rows) -> dict[str, np.ndarray]:
+    def _measure(network, members, history, sets, rows) -> dict[str, np.ndarray]:
         """Per member: accuracies, validation loss and per-layer mean squares of the trained weights."""
         measures = {"train_accuracy": history.train_accuracy[:, -1], "mean_square": mean_squares(history.final_params)}
         for name in ("val", "test"):
             x, y = sets[name]
-            accuracy, loss = score(forward(history.final_params, x[rows]), y[rows])
+            accuracy, loss = score(predict(network, members, history.final_params, x[rows]), y[rows])
             measures[f"{name}_accuracy"] = accuracy
             if name == "val":
                 measures["val_loss"] = loss
@@ -298,7 +278,7 @@ class NormalizedL2(Experiment):
                           layer_scale=[layer_scales(network.weight_shapes, PENALTIES[p]) for p, _, _ in cells])
         training = Training(steps=config.steps, batch_size=config.batch_size, loss="cross_entropy",
                             optimizer="adam")
-        return train(network, training, members, Data(x[rows], y[rows]), Recording())
+        return members, train(network, training, members, Data(x[rows], y[rows]), Recording())
 
     # ------------------------------------------------------------------ derived per-seed measures
 
@@ -480,12 +460,12 @@ class NormalizedL2(Experiment):
                          f"{values[f'misfit_{penalty}_fan_in']:.2f})")
         closer = [PENALTY_LABELS[p] for p in PENALTIES if verdict[f"balance_{p}"] is stats.Verdict.SUPPORTED]
         balance = (f"Compared with lambda = 0, the chosen lambda moves the mean squares toward the penalty's own "
-                   f"balance law for {_join(closer)}" if closer else
+                   f"balance law for {join_words(closer)}" if closer else
                    "At the chosen lambda, no penalty is shown to move the mean squares toward its own balance law")
         reached = [f"{PENALTY_LABELS[p]} to {LAW_LABELS[balance_law(p)]} (misfit "
                    f"{values[f'misfit_strongest_{p}']:.2f} decades)" for p in PENALTIES
                    if verdict[f"balance_strongest_{p}"] is stats.Verdict.SUPPORTED]
-        strongest = (f"At the strongest lambda the mean squares follow the balance law of {_join(reached)}"
+        strongest = (f"At the strongest lambda the mean squares follow the balance law of {join_words(reached)}"
                      if reached else "At the strongest lambda no penalty is shown to bring the mean squares to "
                                      "its balance law")
         return (f"On the {net} network at each penalty's chosen lambda, the trained weights' mean squares: "
@@ -530,7 +510,7 @@ class NormalizedL2(Experiment):
                }[verdict["fan_sum_law_plain"]]
         matched = [PENALTY_LABELS[p] for p in PENALTIES[1:]
                    if verdict[f"accuracy_{p}_matches_plain"] is stats.Verdict.SUPPORTED]
-        accuracy = (f"{_join(matched)} {'matches' if len(matched) == 1 else 'match'} plain L2's test accuracy "
+        accuracy = (f"{join_words(matched)} {'matches' if len(matched) == 1 else 'match'} plain L2's test accuracy "
                     f"within the margin" if matched else "neither normalized penalty is shown to match plain L2's "
                                                          "test accuracy within the margin")
         if len(matched) == 1:
@@ -676,6 +656,3 @@ def _stay_word(verdict: stats.Verdict) -> str:
             stats.Verdict.INCONCLUSIVE: "neither clearly stays put nor clearly moves",
             stats.Verdict.NOT_JUDGED: "was not judged"}[verdict]
 
-
-def _join(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

@@ -22,6 +22,7 @@ from atoms import data, plotting, seeding
 from atoms.config import Config, param
 from atoms.engine import Data, Init, Members, Network, Recording, Training, train
 from atoms.experiment import Experiment, Result
+from atoms.prose import join_words
 
 PENALTIES = ("l2", "l1_subgradient", "l1_proximal")
 PENALTY_LABELS = {"l2": "L2", "l1_subgradient": "subgradient L1", "l1_proximal": "proximal L1"}
@@ -257,15 +258,15 @@ class RegularizationWeights(Experiment):
                                                   ("l1_proximal", "l1_norm")) if verdict[f"{n}_falls_{p}"] is yes]
         sparse = [PENALTY_LABELS[p] for p in L1_PENALTIES if verdict[f"{p}_sparser_than_l2"] is yes]
         hurt = [PENALTY_LABELS[p] for p in PENALTIES if verdict[f"strongest_{p}_hurts_accuracy"] is yes]
-        parts = [f"the weights shrink as lambda grows for {_join(shrink)}" if shrink
+        parts = [f"the weights shrink as lambda grows for {join_words(shrink)}" if shrink
                  else "no penalty is shown to shrink the weights steadily as lambda grows",
-                 f"at matched accuracy, {_join(sparse)} {'leaves' if len(sparse) == 1 else 'leave'} far more "
+                 f"at matched accuracy, {join_words(sparse)} {'leaves' if len(sparse) == 1 else 'leave'} far more "
                  f"near-zero weights than L2" if sparse
                  else "no form of L1 is shown to leave far more near-zero weights than L2 at matched accuracy",
                  "proximal L1 sets more weights exactly to zero than the subgradient"
                  if verdict["proximal_exact_zeros"] is yes
                  else "proximal L1 is not shown to set more weights exactly to zero than the subgradient",
-                 f"the strongest lambda costs accuracy for {_join(hurt)}" if hurt
+                 f"the strongest lambda costs accuracy for {join_words(hurt)}" if hurt
                  else "the strongest lambda is not shown to cost accuracy for any penalty"]
         text["agreement"] = ("The original concluded that regularization shrinks the weights, that strong L1 gives "
                              "sparsity, and that the effect on accuracy was unclear. In this run, "
@@ -335,6 +336,3 @@ class RegularizationWeights(Experiment):
         fig.tight_layout()
         return fig
 
-
-def _join(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

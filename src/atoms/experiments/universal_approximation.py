@@ -17,6 +17,7 @@ from atoms import data, page, plotting, seeding
 from atoms.config import Config, param
 from atoms.engine import Data, Init, Members, Network, Recording, Training, predict, train
 from atoms.experiment import Experiment, Result
+from atoms.grouping import padding_groups
 
 CURVE_LABELS = {"sin12": "sin(12x)", "poly": "-2x⁴+x³+x²-2x", "abs": "|x|"}
 FIT_POINTS = 201
@@ -48,17 +49,6 @@ class UniversalApproximationConfig(Config):
                              f"not in n_hidden_units: {missing}")
 
 
-def width_groups(units: tuple[int, ...], ratio: int = GROUP_RATIO) -> list[list[int]]:
-    """Widths trained as one padded ensemble each: one trace per group, at most `ratio`x padding."""
-    groups: list[list[int]] = []
-    for width in sorted(units, reverse=True):
-        if groups and groups[-1][0] <= ratio * width:
-            groups[-1].append(width)
-        else:
-            groups.append([width])
-    return groups
-
-
 class UniversalApproximation(Experiment):
     name = "01_universal_approximation"
     title = "Universal approximation: error against hidden units"
@@ -73,7 +63,8 @@ class UniversalApproximation(Experiment):
         fits = np.zeros((len(config.targets), len(config.grid_units), config.n_seeds, FIT_POINTS), np.float32)
         variance = np.array([data.target_curve(t, x).var() for t in config.targets], np.float32)
         seeds = seeding.member_seeds(config.seed, len(config.targets) * len(config.n_hidden_units) * config.n_seeds)
-        for group in width_groups(config.n_hidden_units):
+        units = config.n_hidden_units
+        for group in ([units[i] for i in g] for g in padding_groups(units, GROUP_RATIO)):
             cells = [(t, config.n_hidden_units.index(w), s) for t in range(len(config.targets)) for w in group
                      for s in range(config.n_seeds)]
             members = Members(

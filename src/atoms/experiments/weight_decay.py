@@ -28,9 +28,10 @@ from atoms import data, plotting, seeding
 from atoms.config import Config, param
 from atoms.engine import Data, Init, Members, Network, Recording, Training, train
 from atoms.experiment import Experiment, Result
+from atoms.grouping import padding_groups
+from atoms.fits import loglog_slope
 
 N_CLASSES = 10
-DIGITS_IMAGES = 1797
 LAYERS = ("hidden", "output")
 LAYER_LABELS = {"hidden": "hidden layer", "output": "output layer"}
 LAYER_COLORS = {"hidden": plotting.COLORS[0], "output": plotting.COLORS[1]}
@@ -83,9 +84,8 @@ class WeightDecayConfig(Config):
     def __post_init__(self):
         super().__post_init__()
         data.require_image_dataset(self.dataset)
-        if self.dataset == "digits" and self.n_train + self.n_test > DIGITS_IMAGES:
-            raise ValueError(f"parameters 'n_train' + 'n_test' must be at most {DIGITS_IMAGES} for dataset='digits', "
-                             f"got {self.n_train} + {self.n_test}")
+        if self.dataset == "digits":
+            data.check_digits_counts(self.n_train, self.n_test)
         if self.batch_size > self.n_train:
             raise ValueError(f"parameter 'batch_size' must be at most n_train ({self.n_train}), got {self.batch_size}")
         if 0.0 not in self.lambdas or self.lmbda not in self.lambdas:
@@ -96,18 +96,6 @@ class WeightDecayConfig(Config):
         if self.early_epochs + self.plateau_epochs > self.epochs:
             raise ValueError(f"parameters 'early_epochs' + 'plateau_epochs' must be at most epochs ({self.epochs}), "
                              f"got {self.early_epochs} + {self.plateau_epochs}")
-
-
-def width_groups(widths, ratio: int = GROUP_RATIO) -> list[list[int]]:
-    """Widths trained as one padded ensemble each. Wide layers make the step cost grow with the padded
-    width, so a group spans at most a factor `ratio`: one more trace is cheaper than 4x padding."""
-    groups: list[list[int]] = []
-    for width in sorted(widths, reverse=True):
-        if groups and groups[-1][0] <= ratio * width:
-            groups[-1].append(width)
-        else:
-            groups.append([width])
-    return groups
 
 
 def steps_per_epoch(n_train: int, batch_size: int) -> int:
@@ -158,14 +146,6 @@ def all_weights(rms: np.ndarray, counts) -> np.ndarray:
     """RMS over all weights of the network from the per-layer RMS (last axis) and the layers' counts."""
     counts = np.asarray(counts, np.float64)
     return np.sqrt((rms.astype(np.float64) ** 2 * counts).sum(axis=-1) / counts.sum(axis=-1))
-
-
-def loglog_slope(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Least-squares slope of log y on log x, per row of `y` `[seeds, len(x)]`."""
-    logx = np.log(np.asarray(x, np.float64))
-    logy = np.log(np.asarray(y, np.float64))
-    centred = logx - logx.mean()
-    return (logy - logy.mean(axis=-1, keepdims=True)) @ centred / (centred @ centred)
 
 
 def level_off_epoch(epoch_rates: np.ndarray, predicted: float, ratio: float) -> np.ndarray:
@@ -251,7 +231,8 @@ class WeightDecay(Experiment):
         if config.hidden in config.widths:
             out[config.widths.index(config.hidden)] = main_rms
         training, recording = cls._training(config)
-        for group in width_groups([w for w in config.widths if w != config.hidden]):
+        others = [w for w in config.widths if w != config.hidden]
+        for group in ([others[i] for i in g] for g in padding_groups(others, GROUP_RATIO)):
             cells = [(w, s) for w in group for s in range(config.n_seeds)]
             members = Members(seeds=[seeds[s] for _, s in cells], learning_rate=config.learning_rate,
                               l2=config.lmbda / (2 * config.n_train), units=[[w] for w, _ in cells])

@@ -29,6 +29,7 @@ from atoms import data, plotting, seeding
 from atoms.config import Config, param
 from atoms.engine import Data, Init, Members, Network, Recording, Training, initial_params, train
 from atoms.experiment import Experiment, Result
+from atoms.fits import loglog_slope
 
 LABELS = ("random", "learnable")
 LABEL_TEXT = {"random": "random labels", "learnable": "learnable labels"}
@@ -100,11 +101,6 @@ def spectral_formula(rows, cols, std):
     return np.asarray(std) * (np.sqrt(rows) + np.sqrt(cols))
 
 
-def he_std(fan_in):
-    """He initialization's standard deviation, sqrt(2/fan_in): N(0, 2/m) for a matrix fed by m units."""
-    return np.sqrt(2.0 / np.asarray(fan_in, dtype=float))
-
-
 def layer_shapes(dim: int, width: int, hidden_layers: int) -> list[tuple[int, int]]:
     return list(zip((dim, *(width,) * hidden_layers), (*(width,) * hidden_layers, N_CLASSES)))
 
@@ -117,7 +113,8 @@ def formula_norms(dim: int, widths, hidden_layers: int) -> tuple[np.ndarray, np.
     """`[width, layer]` Frobenius and spectral formulas for each layer's He-initialised matrix."""
     shapes = np.array([layer_shapes(dim, m, hidden_layers) for m in widths], dtype=float)
     rows, cols = shapes[..., 0], shapes[..., 1]
-    return frobenius_formula(rows, cols, he_std(rows)), spectral_formula(rows, cols, he_std(rows))
+    std = Init("he_normal").scale(rows, cols)
+    return frobenius_formula(rows, cols, std), spectral_formula(rows, cols, std)
 
 
 def learning_rates(config) -> np.ndarray:
@@ -169,14 +166,6 @@ def step_changes(weights: list[np.ndarray], steps: np.ndarray, at: np.ndarray) -
     after = [index[int(t) + 1] for t in at]
     return np.stack([np.linalg.norm((w[:, after] - w[:, before]).astype(np.float64), axis=(2, 3))
                      for w in weights], axis=-1)
-
-
-def log_slope(widths, values: np.ndarray) -> np.ndarray:
-    """Per row, the least-squares slope of log(values) on log(width): the exponent of a power law."""
-    x = np.log(np.asarray(widths, dtype=float))
-    y = np.log(np.asarray(values, dtype=float))
-    x = x - x.mean()
-    return (y - y.mean(axis=-1, keepdims=True)) @ x / (x @ x)
 
 
 def at_every_width(judgements: list[stats.Judgement], widths) -> stats.Judgement:
@@ -462,7 +451,7 @@ class WeightNorms(Experiment):
         distance = cls.final(cls.relative_distance(result))
         for labels in LABELS:
             j = cls.label_index(result, labels)
-            values[f"distance_exponent_{labels}"] = float(log_slope(result.coords["width"], distance[:, j].T).mean())
+            values[f"distance_exponent_{labels}"] = float(loglog_slope(result.coords["width"], distance[:, j].T).mean())
         return values
 
     @classmethod
