@@ -32,3 +32,13 @@ def built_book(tmp_path_factory) -> Path:
                              capture_output=True, text=True)
     assert process.returncode == 0, f"book build failed:\n{process.stdout[-6000:]}\n{process.stderr[-6000:]}"
     return root
+
+
+_SMOKE_RESULTS: dict = {}
+
+
+def smoke_result(cls):
+    """One smoke run per Experiment class per test session, shared by the tests that only read it."""
+    if cls.name not in _SMOKE_RESULTS:
+        _SMOKE_RESULTS[cls.name] = cls(profile="smoke").run()
+    return _SMOKE_RESULTS[cls.name]

@@ -85,7 +85,12 @@ def test_strict_build_renders_every_chapter_and_the_back_matter(built_book):
         payload = json.loads((built_book / "book" / "chapters" / f"{name}.json").read_text())
         expected = [claim.id for claim in Result.from_dict(payload["result"]).claims()]
         assert expected and [claim["id"] for claim in payload["claims"]] == expected, name
+        assert 1 <= sum(claim["primary"] for claim in payload["claims"]) <= 3, name
+        assert all({"registered", "p_value", "p_adjusted"} <= set(claim) for claim in payload["claims"]), name
+        notebook = json.loads((built_book / "book" / "chapters" / f"{name}.ipynb").read_text())
+        assert not [cell for cell in notebook["cells"] if cell["cell_type"] == "markdown"
+                    and "{glue" in "".join(cell["source"])], name
     reproducibility = (built_book / "book" / "reproducibility.md").read_text()
     assert CHAPTER in reproducibility and "smoke" in reproducibility
     ledger = (built_book / "book" / "claims.md").read_text()
-    assert "not judged" in ledger
+    assert "not judged" in ledger and "## Totals" in ledger and "**the book**" in ledger

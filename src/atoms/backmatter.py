@@ -7,9 +7,10 @@ written from the results files, never by hand: the reproducibility page and the 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
-from atoms.claims import Claim, claims_markdown
+from atoms.claims import VERDICTS, Claim, Verdict, claims_markdown, counts
 from atoms.experiment import experiment_class
 
 BUDGET_SECONDS = {"full": 30.0, "smoke": 10.0}
@@ -48,13 +49,31 @@ def reproducibility(results: list[dict]) -> str:
 def ledger(results: list[dict]) -> str:
     lines = ["# Claims ledger", "",
              "Every claim the book makes, with the verdict its chapter's run gave it and the statistic behind "
-             "the verdict. Generated at build time from the results files.", ""]
+             "the verdict. Primary claims answer their chapter's question and are each tested at the 5% level; "
+             "secondary claims are Holm-corrected within their chapter (adjusted p in brackets). Claims marked "
+             "post hoc had their threshold chosen after a full run had been seen. Generated at build time from "
+             "the results files.", "",
+             "## Totals", "",
+             "| chapter | primary: supported | not supported | inconclusive | all: supported | not supported "
+             "| inconclusive | not judged |",
+             "|---|---|---|---|---|---|---|---|"]
+    sections, book_primary, book_all = [], Counter(), Counter()
     for payload in results:
         title = experiment_class(payload["chapter"]).title
         found = [Claim.from_dict(entry) for entry in payload["claims"]]
-        lines += [f"## [{title}](chapters/{payload['chapter']}.ipynb)", "",
-                  f"Profile `{payload['parameters']['profile']}`.", "", claims_markdown(found), ""]
-    return "\n".join(lines)
+        primary, every = counts([c for c in found if c.primary]), counts(found)
+        book_primary.update(primary)
+        book_all.update(every)
+        lines.append(_totals_row(f"[{title}](chapters/{payload['chapter']}.ipynb)", primary, every))
+        sections += [f"## [{title}](chapters/{payload['chapter']}.ipynb)", "",
+                     f"Profile `{payload['parameters']['profile']}`.", "", claims_markdown(found), ""]
+    lines.append(_totals_row("**the book**", book_primary, book_all))
+    return "\n".join(lines + [""] + sections)
+
+
+def _totals_row(name: str, primary: dict, every: dict) -> str:
+    cells = [primary[v.value] for v in VERDICTS] + [every[v.value] for v in (*VERDICTS, Verdict.NOT_JUDGED)]
+    return f"| {name} | " + " | ".join(str(c) for c in cells) + " |"
 
 
 def write(root: Path, chapters_dir: Path, names: list[str]) -> None:

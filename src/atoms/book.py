@@ -125,6 +125,7 @@ def run_chapter(root: Path, name: str, parameters: dict[str, Any], out_dir: Path
                 os.environ.pop("ATOMS_RESULTS_PATH", None)
             else:
                 os.environ["ATOMS_RESULTS_PATH"] = previous
+        hide_injected_parameters(scratch_notebook)
         if not scratch_results.exists():
             raise ChapterError(f"chapter {name} ran but never called atoms.page.publish(result)")
         payload = json.loads(scratch_results.read_text())
@@ -134,6 +135,19 @@ def run_chapter(root: Path, name: str, parameters: dict[str, Any], out_dir: Path
         os.replace(scratch_notebook, notebook_path)
         os.replace(scratch_results, results_path)
     return results_path
+
+
+def hide_injected_parameters(path: Path) -> None:
+    """Papermill's injected cell repeats the run's parameters, which the page already tables: keep it in
+    the notebook for Jupyter readers, but off the rendered page."""
+    import nbformat
+
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags and "remove-cell" not in tags:
+            cell.metadata["tags"] = [*tags, "remove-cell"]
+    nbformat.write(notebook, path)
 
 
 def run_all(root: Path, names: list[str], parameters: dict[str, Any], jobs: int) -> list[str]:

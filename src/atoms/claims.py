@@ -1,30 +1,38 @@
-"""Claims: the sentences a chapter concludes, each judged by a statistic across seeds.
+"""Claims: the sentences a chapter concludes, each judged by an exact test across seeds.
 
-A chapter's conclusion is only as good as the evidence behind it, and one seed
-is an anecdote. So every claim is judged across a handful of seeds (typically
-5 to 10) by a small, explicit statistic, and the page shows the statistic next
-to the verdict so a reader can disagree with the judgement without rerunning
-anything.
+A chapter declares each claim once (``Claim``): its sentence, the evidence a statistic
+computed from the run (``Evidence``: the numbers shown on the page and two p-values), whether
+it is one of the chapter's one to three *primary* claims (the answer to its question) and
+whether its threshold was *registered* before the first full run or chosen after looking
+(post hoc, marked on the page). ``judge`` then turns evidence into verdicts for the whole
+chapter at once, because a verdict depends on the other claims: secondary claims are
+Holm-corrected within the chapter, primary claims are each tested at ``ALPHA``.
 
-Three verdicts are possible when judging: *supported*, *not supported* (the
-evidence points the other way) and *inconclusive* (too few seeds or too much
-noise to tell). The cheap ``smoke`` profile runs too few steps for its numbers
-to mean anything, so there the statistic is still computed and shown (that
-exercises the whole pipeline) but the verdict is *not judged*.
+Every test here holds its level at 5 to 20 seeds without asymptotics, which
+``tests/test_claims_calibration.py`` checks by simulation:
 
-Everything here is deterministic: every bootstrap draws from
-``np.random.default_rng(BOOTSTRAP_SEED)`` (seed 0), created afresh on each
-call, so the same data give the same verdict bit for bit, whatever ran before.
+- paired differences: the exact sign-flip (randomization) test of the mean difference, valid
+  whenever the two arms are exchangeable within a seed; or the exact sign test of the median;
+- one arm against a level: the exact sign test of the median;
+- a trend over a swept setting: one Kendall tau per seed, combined by the exact sign test;
+- a rate of events: the exact binomial test;
+- equivalence: two one-sided tests (TOST) combined with a positive control, by the
+  intersection-union principle (the claim's p-value is the largest of its parts), so that
+  "no difference" can only be claimed where the same run shows a difference of that size
+  would have been detected.
 
-Intervals are two-sided at ``confidence`` and a directional claim is supported
-only if the *whole* interval lies on the claimed side. That is deliberately
-conservative (a two-sided 95% interval makes a one-sided test at 2.5%): with
-so few seeds we would rather say "inconclusive" than overclaim.
+A verdict is *supported* when the claim's p-value (adjusted, for secondary claims) is below
+``ALPHA``, *not supported* when the p-value of the opposite claim is, and *inconclusive*
+otherwise. The ``smoke`` profile runs too little to judge: its claims are computed and shown
+but marked *not judged*. Everything is deterministic: exact enumeration up to
+``EXACT_MAX_SEEDS`` seeds, beyond that a fixed set of random sign flips from a fixed seed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import enum
+import itertools
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -34,30 +42,17 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-__all__ = [
-    "BOOTSTRAP_RESAMPLES",
-    "BOOTSTRAP_SEED",
-    "Claim",
-    "Judgement",
-    "Verdict",
-    "claims_markdown",
-    "equivalence",
-    "holds_in",
-    "judge_all",
-    "monotone_trend",
-    "paired_difference",
-    "threshold",
-]
+ALPHA = 0.05
+"""One-sided level of every claim; secondary claims reach it after Holm's correction."""
 
-BOOTSTRAP_RESAMPLES = 10_000
-"""Enough resamples that the percentile interval's own Monte Carlo error is
-negligible next to seed-to-seed noise, yet cheap for 5-10 seeds."""
+EXACT_MAX_SEEDS = 16
+"""Up to this many seeds the sign-flip test enumerates all 2**n flips (65,536 at 16)."""
 
-BOOTSTRAP_SEED = 0
-"""Fixed so that a verdict is a function of the data alone."""
+RANDOM_FLIPS = 65_536
+"""Beyond EXACT_MAX_SEEDS, this many random flips (p = (1 + count) / (1 + flips), still exact in level)."""
 
-_DIRECTIONS = ("increasing", "decreasing")
-_METHODS = ("bootstrap", "sign")
+FLIP_SEED = 0
+
 _ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
@@ -70,8 +65,11 @@ class Verdict(str, enum.Enum):
     NOT_JUDGED = "not judged"
 
 
+VERDICTS = (Verdict.SUPPORTED, Verdict.NOT_SUPPORTED, Verdict.INCONCLUSIVE)
+"""The verdicts a judged claim can receive."""
+
 # Plain symbols rather than emoji: they render in any text font, emoji need an emoji font.
-_BADGES = {
+BADGES = {
     Verdict.SUPPORTED: "✓ supported",
     Verdict.NOT_SUPPORTED: "✗ not supported",
     Verdict.INCONCLUSIVE: "? inconclusive",
@@ -80,24 +78,24 @@ _BADGES = {
 
 
 @dataclass(frozen=True)
-class Judgement:
-    """A verdict together with the evidence for it.
+class Evidence:
+    """What a statistic found: the sentence the page prints and the numbers behind it.
 
-    ``statistic`` is what the page prints; ``values`` are the same numbers in
-    machine-readable form, so that later chapters, summaries and regression
-    checks never have to parse the sentence.
+    ``p_value`` tests the claim (small: the claim holds); ``p_opposite`` tests its opposite
+    (small: the run shows the reverse). ``values`` carries the same numbers as plain floats,
+    so that pages and comparisons never parse the sentence.
     """
 
-    verdict: Verdict
     statistic: str
+    p_value: float
+    p_opposite: float
     values: dict[str, float]
 
     def __post_init__(self) -> None:
-        # Checked here, not at serialization time, so that a numpy scalar sneaking
-        # into ``values`` fails where it was produced rather than when the book is
-        # written out.
-        if not isinstance(self.verdict, Verdict):
-            raise ValueError(f"verdict must be a Verdict; got {self.verdict!r}")
+        for name in ("p_value", "p_opposite"):
+            p = getattr(self, name)
+            if type(p) is not float or not 0.0 <= p <= 1.0:
+                raise ValueError(f"{name} must be a float in [0, 1]; got {p!r}")
         for key, value in self.values.items():
             if not isinstance(key, str) or type(value) not in (int, float):
                 raise ValueError(
@@ -108,85 +106,146 @@ class Judgement:
 
 @dataclass(frozen=True)
 class Claim:
-    """One sentence of a chapter's conclusion and the judgement backing it.
+    """One sentence of a chapter's conclusion, its evidence and, once judged, its verdict.
 
-    ``id`` is a slug (lowercase letters, digits, ``_`` or ``-``) so that it can
-    serve as a stable anchor and dictionary key across runs.
+    ``id`` is a slug (lowercase letters, digits, ``_`` or ``-``): a stable key across runs.
     """
 
     id: str
     statement: str
-    judgement: Judgement
+    evidence: Evidence
+    primary: bool = False
+    registered: bool = True
+    verdict: Verdict = Verdict.NOT_JUDGED
+    p_adjusted: float | None = None
+    p_opposite_adjusted: float | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not _ID_PATTERN.fullmatch(self.id):
-            raise ValueError(
-                f"id must be a slug of lowercase letters, digits, '_' or '-'; got {self.id!r}"
-            )
+            raise ValueError(f"id must be a slug of lowercase letters, digits, '_' or '-'; got {self.id!r}")
         if not isinstance(self.statement, str) or not self.statement.strip():
             raise ValueError("statement must be a non-empty string")
+        if not isinstance(self.evidence, Evidence):
+            raise ValueError(f"evidence must be an Evidence; got {type(self.evidence).__name__}")
+        if not isinstance(self.verdict, Verdict):
+            raise ValueError(f"verdict must be a Verdict; got {self.verdict!r}")
 
     @property
-    def verdict(self) -> Verdict:
-        return self.judgement.verdict
+    def statistic(self) -> str:
+        return self.evidence.statistic
 
     def to_dict(self) -> dict[str, Any]:
-        """Flat and JSON-ready, so that a chapter's claims file is easy to read and diff."""
+        """Flat and JSON-ready, so that a chapter's results file is easy to read and diff."""
         return {
             "id": self.id,
             "statement": self.statement,
-            "verdict": self.judgement.verdict.value,
-            "statistic": self.judgement.statistic,
-            "values": dict(self.judgement.values),
+            "primary": self.primary,
+            "registered": self.registered,
+            "verdict": self.verdict.value,
+            "statistic": self.evidence.statistic,
+            "p_value": self.evidence.p_value,
+            "p_adjusted": self.p_adjusted,
+            "p_opposite": self.evidence.p_opposite,
+            "p_opposite_adjusted": self.p_opposite_adjusted,
+            "values": dict(self.evidence.values),
         }
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Claim:
-        """Inverse of :meth:`to_dict`; strict, so a corrupted claims file fails loudly."""
-        missing = [k for k in ("id", "statement", "verdict", "statistic", "values") if k not in d]
+        """Inverse of :meth:`to_dict`; strict, so a corrupted results file fails loudly."""
+        keys = ("id", "statement", "primary", "registered", "verdict", "statistic", "p_value", "p_adjusted",
+                "p_opposite", "p_opposite_adjusted", "values")
+        missing = [k for k in keys if k not in d]
         if missing:
-            raise ValueError(f"d is missing key(s) {missing}")
+            raise ValueError(f"claim is missing key(s) {missing}")
         try:
             verdict = Verdict(d["verdict"])
         except ValueError:
-            allowed = [v.value for v in Verdict]
-            raise ValueError(f"verdict must be one of {allowed}; got {d['verdict']!r}") from None
-        judgement = Judgement(verdict, d["statistic"], dict(d["values"]))
-        return cls(id=d["id"], statement=d["statement"], judgement=judgement)
+            raise ValueError(f"verdict must be one of {[v.value for v in Verdict]}; got {d['verdict']!r}") from None
+        evidence = Evidence(d["statistic"], float(d["p_value"]), float(d["p_opposite"]), dict(d["values"]))
+        return cls(d["id"], d["statement"], evidence, bool(d["primary"]), bool(d["registered"]), verdict,
+                   d["p_adjusted"], d["p_opposite_adjusted"])
+
+
+# --------------------------------------------------------------------------- judging a chapter
+
+
+def holm(p_values: Sequence[float]) -> list[float]:
+    """Holm's step-down adjustment: controls the chance of any false claim in the family at
+    the nominal level, for any dependence between the claims."""
+    p = np.asarray(p_values, dtype=float)
+    order = np.argsort(p, kind="stable")
+    m = p.size
+    adjusted = np.empty(m)
+    running = 0.0
+    for rank, index in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * p[index]))
+        adjusted[index] = running
+    return [float(a) for a in adjusted]
+
+
+def judge(claims: Sequence[Claim], *, judged: bool = True, alpha: float = ALPHA) -> list[Claim]:
+    """Verdicts for a chapter's declared claims, in declaration order.
+
+    Primary claims are each tested at ``alpha``; secondary claims form one Holm family (their
+    opposite p-values another). Unjudged claims still carry their adjusted p-values, so a
+    smoke run exercises the same path.
+    """
+    ids = [claim.id for claim in claims]
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"claim ids must be unique; repeated: {sorted({i for i in ids if ids.count(i) > 1})}")
+    secondary = [i for i, claim in enumerate(claims) if not claim.primary]
+    adjusted = dict(zip(secondary, holm([claims[i].evidence.p_value for i in secondary])))
+    opposite = dict(zip(secondary, holm([claims[i].evidence.p_opposite for i in secondary])))
+    found = []
+    for i, claim in enumerate(claims):
+        p = adjusted.get(i, claim.evidence.p_value)
+        q = opposite.get(i, claim.evidence.p_opposite)
+        if not judged:
+            verdict = Verdict.NOT_JUDGED
+        elif p < alpha:
+            verdict = Verdict.SUPPORTED
+        elif q < alpha:
+            verdict = Verdict.NOT_SUPPORTED
+        else:
+            verdict = Verdict.INCONCLUSIVE
+        found.append(dataclasses.replace(claim, verdict=verdict, p_adjusted=p, p_opposite_adjusted=q))
+    return found
+
+
+def counts(claims: Sequence[Claim]) -> dict[str, int]:
+    """Claims per verdict, every verdict present in a fixed order, so summaries line up."""
+    found = {v.value: 0 for v in Verdict}
+    for claim in claims:
+        found[claim.verdict.value] += 1
+    return found
+
+
+def claims_markdown(claims: Sequence[Claim]) -> str:
+    """The table that closes a chapter: primary claims first, post hoc ones marked."""
+    lines = ["| | Claim | Verdict | Statistic | p (adjusted) |", "|---|---|---|---|---|"]
+    for claim in sorted(claims, key=lambda c: not c.primary):
+        kind = "primary" if claim.primary else "secondary"
+        if not claim.registered:
+            kind += ", post hoc"
+        p = fmt_p(claim.evidence.p_value)
+        if claim.p_adjusted is not None and not claim.primary:
+            p += f" ({fmt_p(claim.p_adjusted)})"
+        cells = (kind, claim.statement, BADGES[claim.verdict], claim.statistic, p)
+        lines.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
+    return "\n".join(lines) + "\n"
 
 
 # --------------------------------------------------------------------------- statistics
 
 
-def monotone_trend(
-    values: Any,
-    direction: str,
-    *,
-    levels: Any = None,
-    alpha: float = 0.05,
-    judged: bool = True,
-) -> Judgement:
-    """Judge "the metric rises (or falls) as the swept setting grows".
+def trend(values: Any, direction: str, *, levels: Any = None) -> Evidence:
+    """"The metric rises (or falls) as the swept setting grows", over ``values[seed, level]``.
 
-    ``values`` has shape ``[n_seeds, n_levels]``. Each seed is reduced to one
-    Kendall tau between the setting and the metric: rank-based, so it asks only
-    whether the curve goes the claimed way, not whether it is straight, and a
-    single outlying level cannot dominate. A seed whose metric is constant has
-    no trend (tau 0).
-
-    The seeds are then combined by an exact one-sided sign test on the taus
-    (zero taus dropped), the weakest assumption available for so few samples.
-    SUPPORTED if the test in the claimed direction gives p < ``alpha``;
-    NOT_SUPPORTED if the test in the opposite direction does; else INCONCLUSIVE.
-
-    Note the granularity of the sign test: with 5 seeds the smallest one-sided
-    p is 1/32 = 0.031 < 0.05, so 5 of 5 agreeing seeds can support a claim,
-    but 4 of 5 (p = 0.19) cannot, and no outcome with 4 or fewer seeds can.
-
-    ``levels`` gives the setting's value for each column (default: column
-    order). Only their order matters, so columns need not be sorted.
-    ``alpha`` is capped at 0.5 so that the two directions can never both be
-    significant.
+    Each seed is reduced to one Kendall tau between setting and metric (rank-based: it asks
+    only whether the curve goes the claimed way), and the taus are combined by an exact sign
+    test, dropping seeds without a trend. Under no trend a tau is as likely positive as
+    negative whatever the metric's distribution, so the test is exact.
     """
     matrix = _as_array(values, "values")
     if matrix.ndim != 2:
@@ -195,273 +254,168 @@ def monotone_trend(
     _check_seeds(n_seeds, "values")
     if n_levels < 2:
         raise ValueError(f"values must have at least 2 levels (columns); got {n_levels}")
-    if direction not in _DIRECTIONS:
-        raise ValueError(f"direction must be one of {list(_DIRECTIONS)}; got {direction!r}")
-    if not 0.0 < alpha <= 0.5:
-        raise ValueError(f"alpha must be in (0, 0.5]; got {alpha!r}")
+    if direction not in ("increasing", "decreasing"):
+        raise ValueError(f"direction must be 'increasing' or 'decreasing'; got {direction!r}")
     x = np.arange(n_levels, dtype=float) if levels is None else _as_levels(levels, n_levels)
-
     taus = np.array([_kendall_tau(x, row) for row in matrix])
     sign = 1.0 if direction == "increasing" else -1.0
-    n_agree = int(np.sum(np.sign(taus) == sign))
-    n_opposite = int(np.sum(np.sign(taus) == -sign))
-    p_value = _sign_test_p(n_agree, n_agree + n_opposite)
-    p_opposite = _sign_test_p(n_opposite, n_agree + n_opposite)
-
-    if p_value < alpha:
-        verdict = Verdict.SUPPORTED
-    elif p_opposite < alpha:
-        verdict = Verdict.NOT_SUPPORTED
-    else:
-        verdict = Verdict.INCONCLUSIVE
-    mean_tau = float(np.mean(taus))
-    opposite = _DIRECTIONS[1 - _DIRECTIONS.index(direction)]
-    statistic = (
-        f"mean Kendall tau = {_fmt(mean_tau)} over {n_seeds} seeds "
-        f"({n_agree} {direction}, {n_opposite} {opposite}); "
-        f"one-sided sign test p = {_fmt_p(p_value)} (opposite direction p = {_fmt_p(p_opposite)})"
-    )
-    result = {
-        "mean_tau": mean_tau,
-        "n_seeds": n_seeds,
-        "n_agree": n_agree,
-        "n_opposite": n_opposite,
-        "p_value": p_value,
-        "p_value_opposite": p_opposite,
-    }
-    return _judgement(verdict, statistic, result, judged)
+    agree, against = int(np.sum(np.sign(taus) == sign)), int(np.sum(np.sign(taus) == -sign))
+    p, q = _binomial_tail(agree, agree + against), _binomial_tail(against, agree + against)
+    opposite = "decreasing" if direction == "increasing" else "increasing"
+    statistic = (f"mean Kendall tau = {fmt(float(np.mean(taus)))} over {n_seeds} seeds "
+                 f"({agree} {direction}, {against} {opposite}); exact sign test")
+    return Evidence(statistic, p, q, {"mean_tau": float(np.mean(taus)), "n_seeds": n_seeds,
+                                      "n_agree": agree, "n_opposite": against})
 
 
-def paired_difference(
-    a: Any,
-    b: Any,
-    *,
-    greater: bool = True,
-    margin: float = 0.0,
-    confidence: float = 0.95,
-    method: str = "bootstrap",
-    judged: bool = True,
-) -> Judgement:
-    """Judge "a exceeds b by more than ``margin``" (or "falls short of b by more
-    than ``margin``") for measurements paired by seed.
+def paired(a: Any, b: Any, *, greater: bool = True, margin: float = 0.0, test: str = "permutation") -> Evidence:
+    """"a exceeds b by more than ``margin``" (``greater=False``: "a falls short of b by more
+    than ``margin``"), for measurements paired by seed.
 
-    Pairing by seed removes the seed-to-seed variation both arms share, which
-    is usually most of the noise. ``greater=True`` claims a - b > margin;
-    ``greater=False`` claims a - b < -margin.
-
-    ``method="bootstrap"``: percentile bootstrap interval of the mean
-    difference. ``method="sign"``: exact, distribution-free interval for the
-    *median* difference from order statistics, for when one wild seed should
-    not decide the verdict. Its attainable confidences are discrete; when the
-    seeds are too few for ``confidence`` (e.g. 95% needs at least 6), the
-    widest interval [min, max] is used and its actual confidence (93.75% for
-    5 seeds) is reported instead.
-
-    SUPPORTED if the whole interval is on the claimed side of the margin,
-    NOT_SUPPORTED if it is wholly on the other side, INCONCLUSIVE otherwise.
+    ``test="permutation"``: the exact sign-flip test of the mean difference, valid whenever the
+    arms are exchangeable within a seed once the margin is removed. ``test="sign"``: the exact
+    sign test of the median difference, for metrics where one wild seed must not decide.
     """
     x, y = _as_paired(a, b)
     _check_margin(margin)
-    _check_confidence(confidence)
-    if method not in _METHODS:
-        raise ValueError(f"method must be one of {list(_METHODS)}; got {method!r}")
+    if test not in ("permutation", "sign"):
+        raise ValueError(f"test must be 'permutation' or 'sign'; got {test!r}")
     diff = x - y
-    n = diff.size
-
-    if method == "bootstrap":
-        centre_label, centre_name, centre = "mean", "mean_diff", float(np.mean(diff))
-        interval_label = "bootstrap"
-        low, high = _bootstrap_interval(_bootstrap_means(diff), confidence)
-        actual_confidence = confidence
-    else:
-        centre_label, centre_name, centre = "median", "median_diff", float(np.median(diff))
-        interval_label = "sign-test"
-        low, high, actual_confidence = _sign_interval(diff, confidence)
-
+    shifted = diff - margin if greater else -(diff + margin)
+    p, q = _signflip_p(shifted) if test == "permutation" else _sign_p(shifted)
+    n, above = diff.size, int(np.sum(shifted > 0))
+    centre = "mean" if test == "permutation" else "median"
+    value = float(np.mean(diff) if test == "permutation" else np.median(diff))
     bound = margin if greater else -margin
-    verdict = _interval_verdict(low, high, bound, greater)
-    n_positive = int(np.sum(diff > 0))
-    statistic = (
-        f"{centre_label} difference (a - b) = {_fmt(centre)} over {n} seeds, "
-        f"{_fmt(100 * actual_confidence)}% {interval_label} CI [{_fmt(low)}, {_fmt(high)}] "
-        f"(claimed {'>' if greater else '<'} {_fmt(bound)}); {n_positive} of {n} positive"
-    )
-    result = {
-        centre_name: centre,
-        "low": low,
-        "high": high,
-        "confidence": float(actual_confidence),
-        "n_seeds": n,
-        "n_positive": n_positive,
-    }
-    return _judgement(verdict, statistic, result, judged)
+    statistic = (f"{centre} difference (a - b) = {fmt(value)} over {n} seeds, claimed {'>' if greater else '<'} "
+                 f"{fmt(bound)} ({above} of {n} seeds on the claimed side); exact "
+                 f"{'paired permutation' if test == 'permutation' else 'sign'} test")
+    return Evidence(statistic, p, q, {f"{centre}_diff": value, "min_diff": float(diff.min()),
+                                      "max_diff": float(diff.max()), "n_seeds": n, "n_claimed_side": above})
 
 
-def equivalence(
-    a: Any,
-    b: Any,
-    *,
-    margin: float,
-    confidence: float = 0.95,
-    paired: bool = True,
-    judged: bool = True,
-) -> Judgement:
-    """Judge "a and b are indistinguishable within ±``margin``".
-
-    Failing to find a difference is not evidence of no difference; what is
-    evidence is an interval for the difference that is too narrow to contain
-    any difference that matters. So: SUPPORTED if the bootstrap interval of
-    mean(a) - mean(b) lies within [-margin, margin], NOT_SUPPORTED if it lies
-    entirely outside (the difference is known to exceed the margin), and
-    INCONCLUSIVE otherwise, typically because the seeds are too noisy.
-
-    ``paired=True`` resamples seeds jointly (a and b must share the seeds);
-    ``paired=False`` resamples each arm independently, so the arms may have
-    different lengths. ``margin`` must be positive: equivalence within zero is
-    never demonstrable.
-    """
-    if paired:
-        x, y = _as_paired(a, b)
-    else:
-        x, y = _as_seeds(a, "a"), _as_seeds(b, "b")
-    if not (math.isfinite(margin) and margin > 0):
-        raise ValueError(f"margin must be a positive finite number; got {margin!r}")
-    _check_confidence(confidence)
-
-    if paired:
-        boot = _bootstrap_means(x - y)
-    else:
-        rng = np.random.default_rng(BOOTSTRAP_SEED)
-        boot = _bootstrap_means(x, rng) - _bootstrap_means(y, rng)
-    low, high = _bootstrap_interval(boot, confidence)
-    mean_diff = float(np.mean(x) - np.mean(y))
-
-    if -margin <= low and high <= margin:
-        verdict = Verdict.SUPPORTED
-    elif low > margin or high < -margin:
-        verdict = Verdict.NOT_SUPPORTED
-    else:
-        verdict = Verdict.INCONCLUSIVE
-    if paired:
-        seeds = f"over {x.size} seeds (paired)"
-        counts: dict[str, float] = {"n_seeds": x.size}
-    else:
-        seeds = f"over {x.size} vs {y.size} seeds (unpaired)"
-        counts = {"n_a": x.size, "n_b": y.size}
-    statistic = (
-        f"mean difference (a - b) = {_fmt(mean_diff)} {seeds}, "
-        f"{_fmt(100 * confidence)}% bootstrap CI [{_fmt(low)}, {_fmt(high)}] "
-        f"(claimed within ±{_fmt(margin)})"
-    )
-    result = {"mean_diff": mean_diff, "low": low, "high": high, "margin": float(margin), **counts}
-    return _judgement(verdict, statistic, result, judged)
-
-
-def holds_in(flags: Any, *, required: int, judged: bool = True) -> Judgement:
-    """Judge "this happens in at least ``required`` of the seeds".
-
-    For qualitative events (a run diverged, a feature emerged) a count is the
-    honest statistic; there is nothing to estimate, so there is no
-    inconclusive verdict. ``flags`` must be booleans so that a metric passed
-    by mistake is not silently read as truthiness.
-    """
-    array = np.asarray(flags)
-    if array.dtype != np.bool_:
-        raise ValueError(f"flags must be booleans (one per seed); got dtype {array.dtype}")
-    if array.ndim != 1:
-        raise ValueError(f"flags must be 1-D (one per seed); got shape {array.shape}")
-    n = array.size
-    _check_seeds(n, "flags")
-    if isinstance(required, bool) or not isinstance(required, (int, np.integer)):
-        raise ValueError(f"required must be an integer; got {required!r}")
-    if not 1 <= required <= n:
-        raise ValueError(
-            f"required must be between 1 and the number of seeds ({n}); got {required}"
-        )
-    k = int(np.sum(array))
-    verdict = Verdict.SUPPORTED if k >= required else Verdict.NOT_SUPPORTED
-    statistic = f"holds in {k} of {n} seeds (required: at least {int(required)})"
-    return _judgement(verdict, statistic, {"k": k, "n": n, "required": int(required)}, judged)
-
-
-def threshold(
-    values: Any,
-    *,
-    above: bool,
-    level: float,
-    confidence: float = 0.95,
-    judged: bool = True,
-) -> Judgement:
-    """Judge "the metric's mean over seeds is above (or below) ``level``".
-
-    The mean is the quantity a reader would reproduce on average, and its
-    bootstrap interval says whether the seeds pin it down on one side of the
-    level. SUPPORTED / NOT_SUPPORTED / INCONCLUSIVE by the interval's position,
-    exactly as in :func:`paired_difference`.
-    """
+def compare(values: Any, *, level: float, above: bool = True) -> Evidence:
+    """"The metric's median over seeds is above (or below) ``level``": the exact sign test."""
     x = _as_seeds(values, "values")
     if not math.isfinite(level):
         raise ValueError(f"level must be a finite number; got {level!r}")
-    _check_confidence(confidence)
-    low, high = _bootstrap_interval(_bootstrap_means(x), confidence)
-    mean = float(np.mean(x))
-    verdict = _interval_verdict(low, high, level, above)
-    statistic = (
-        f"mean = {_fmt(mean)} over {x.size} seeds, "
-        f"{_fmt(100 * confidence)}% bootstrap CI [{_fmt(low)}, {_fmt(high)}] "
-        f"(claimed {'>' if above else '<'} {_fmt(level)})"
-    )
-    result = {"mean": mean, "low": low, "high": high, "level": float(level), "n_seeds": x.size}
-    return _judgement(verdict, statistic, result, judged)
+    shifted = x - level if above else level - x
+    p, q = _sign_p(shifted)
+    k = int(np.sum(shifted > 0))
+    statistic = (f"median = {fmt(float(np.median(x)))} over {x.size} seeds, claimed {'>' if above else '<'} "
+                 f"{fmt(level)} ({k} of {x.size} seeds on the claimed side); exact sign test")
+    return Evidence(statistic, p, q, {"median": float(np.median(x)), "mean": float(np.mean(x)),
+                                      "level": float(level), "n_seeds": x.size, "n_claimed_side": k})
 
 
-# --------------------------------------------------------------------------- summaries
+def rate(flags: Any, *, share: float = 0.5) -> Evidence:
+    """"The event happens in more than ``share`` of runs": the exact binomial test.
 
-
-def judge_all(claims: Sequence[Claim]) -> dict[str, int]:
-    """Count claims per verdict for a chapter's summary line.
-
-    Every verdict appears, in a fixed order, even with count 0, so summary
-    lines from different chapters and runs line up.
+    For qualitative events (a run spiked, units stayed identical) the count is the honest
+    statistic; the test says whether it shows the event is more common than ``share``.
     """
-    counts = {v.value: 0 for v in Verdict}
-    for claim in claims:
-        counts[claim.verdict.value] += 1
-    return counts
+    array = np.asarray(flags)
+    if array.dtype != np.bool_ or array.ndim != 1:
+        raise ValueError(f"flags must be a 1-D array of booleans (one per seed); got {array.dtype} {array.shape}")
+    _check_seeds(array.size, "flags")
+    if not 0.0 < share < 1.0:
+        raise ValueError(f"share must be in (0, 1); got {share!r}")
+    k, n = int(array.sum()), int(array.size)
+    p = float(stats.binom.sf(k - 1, n, share))
+    q = float(stats.binom.cdf(k, n, share))
+    statistic = f"holds in {k} of {n} seeds, claimed in more than {fmt(100 * share)}% of runs; exact binomial test"
+    return Evidence(statistic, p, q, {"k": k, "n": n, "share": float(share)})
 
 
-def claims_markdown(claims: Sequence[Claim]) -> str:
-    """Render the claims as the Markdown table that closes a chapter."""
-    lines = ["| Claim | Verdict | Statistic |", "|---|---|---|"]
-    for claim in claims:
-        cells = (claim.statement, _BADGES[claim.verdict], claim.judgement.statistic)
-        lines.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
-    return "\n".join(lines) + "\n"
+def within(values: Any, *, centre: float, margin: float) -> Evidence:
+    """"The metric's median lies within ``centre`` ± ``margin``": two one-sided sign tests.
+
+    For a measured quantity against a value theory predicts; the claim's p-value is the larger
+    of the two one-sided tests, the opposite's is the smaller one doubled (either side).
+    """
+    x = _as_seeds(values, "values")
+    if not (math.isfinite(centre) and math.isfinite(margin) and margin > 0):
+        raise ValueError(f"centre must be finite and margin positive; got {centre!r}, {margin!r}")
+    p_low, q_low = _sign_p(x - (centre - margin))
+    p_high, q_high = _sign_p((centre + margin) - x)
+    statistic = (f"median = {fmt(float(np.median(x)))} over {x.size} seeds, claimed within "
+                 f"{fmt(centre)} ± {fmt(margin)}; two one-sided exact sign tests")
+    return Evidence(statistic, max(p_low, p_high), min(1.0, 2 * min(q_low, q_high)),
+                    {"median": float(np.median(x)), "centre": float(centre), "margin": float(margin),
+                     "n_seeds": x.size})
 
 
-# --------------------------------------------------------------------------- helpers
+def equivalent(a: Any, b: Any, *, margin: float, control: Evidence) -> Evidence:
+    """"a and b agree within ±``margin``" (paired by seed), backed by a positive control.
+
+    Two one-sided sign-flip tests show the mean difference inside the margin; ``control`` is
+    the same run's evidence that a difference of ``margin`` is detectable (for example
+    ``paired(c, d, margin=margin)`` on two arms known to differ). The claim's p-value is the
+    largest of the three, so it is supported only if all three hold.
+    """
+    x, y = _as_paired(a, b)
+    if not (math.isfinite(margin) and margin > 0):
+        raise ValueError(f"margin must be a positive finite number; got {margin!r}")
+    if not isinstance(control, Evidence):
+        raise ValueError("control must be the Evidence of a positive control from the same run")
+    diff = x - y
+    p_low, q_low = _signflip_p(diff + margin)
+    p_high, q_high = _signflip_p(margin - diff)
+    mean = float(np.mean(diff))
+    statistic = (f"mean difference (a - b) = {fmt(mean)} over {diff.size} seeds, claimed within ±{fmt(margin)}; "
+                 f"two one-sided exact permutation tests, positive control p = {fmt_p(control.p_value)}")
+    return Evidence(statistic, max(p_low, p_high, control.p_value), min(1.0, 2 * min(q_low, q_high)),
+                    {"mean_diff": mean, "margin": float(margin), "n_seeds": diff.size,
+                     "control_p": control.p_value})
 
 
-def _judgement(
-    verdict: Verdict, statistic: str, values: dict[str, float], judged: bool
-) -> Judgement:
-    """Apply ``judged`` in one place, so an unjudged result differs only in its verdict."""
-    return Judgement(verdict if judged else Verdict.NOT_JUDGED, statistic, values)
+def all_of(parts: Mapping[str, Evidence]) -> Evidence:
+    """"The claim holds in every one of ``parts``" (one per curve, width, layer...).
+
+    The intersection-union test: the combined p-value is the largest part's, which is exact
+    without any correction. Its opposite ("it reverses in at least one part") takes the
+    smallest opposite p-value, Bonferroni-corrected over the parts.
+    """
+    if not parts:
+        raise ValueError("parts must name at least one Evidence")
+    p = max(e.p_value for e in parts.values())
+    q = min(1.0, len(parts) * min(e.p_opposite for e in parts.values()))
+    statistic = "; ".join(f"{name}: {e.statistic}, p = {fmt_p(e.p_value)}" for name, e in parts.items())
+    values = {f"{name}.{key}": value for name, e in parts.items() for key, value in
+              {"p_value": e.p_value, **e.values}.items()}
+    return Evidence(f"every part must hold (largest p counts). {statistic}", p, q, values)
 
 
-def _interval_verdict(low: float, high: float, bound: float, greater: bool) -> Verdict:
-    """Claim "> bound" (greater) or "< bound"; the interval must clear the bound entirely."""
-    if greater:
-        if low > bound:
-            return Verdict.SUPPORTED
-        if high <= bound:
-            return Verdict.NOT_SUPPORTED
-    else:
-        if high < bound:
-            return Verdict.SUPPORTED
-        if low >= bound:
-            return Verdict.NOT_SUPPORTED
-    return Verdict.INCONCLUSIVE
+# --------------------------------------------------------------------------- exact tests
+
+
+def _signflip_p(d: np.ndarray) -> tuple[float, float]:
+    """P-values of "mean of d > 0" and "mean of d < 0" under random signs of each seed's d."""
+    n = d.size
+    if n <= EXACT_MAX_SEEDS:
+        signs = np.array(list(itertools.product((1.0, -1.0), repeat=n)))
+    else:  # the observed signs count as one of the flips, which keeps the random test exact in level
+        rng = np.random.default_rng(FLIP_SEED)
+        signs = np.vstack([np.ones(n), rng.choice((1.0, -1.0), size=(RANDOM_FLIPS, n))])
+    observed = float(np.sum(d))
+    tolerance = 1e-9 * max(1.0, float(np.sum(np.abs(d))))
+    sums = signs @ d
+    upper = np.sum(sums >= observed - tolerance) / signs.shape[0]
+    lower = np.sum(sums <= observed + tolerance) / signs.shape[0]
+    return float(upper), float(lower)
+
+
+def _sign_p(d: np.ndarray) -> tuple[float, float]:
+    """Exact sign test of "median of d > 0" and "< 0"; zeros carry no direction and are dropped."""
+    up, down = int(np.sum(d > 0)), int(np.sum(d < 0))
+    return _binomial_tail(up, up + down), _binomial_tail(down, up + down)
+
+
+def _binomial_tail(k: int, n: int) -> float:
+    """P(at least k of n fair coin flips agree), from integer counts; 1 when n is 0."""
+    if n == 0:
+        return 1.0
+    return sum(math.comb(n, i) for i in range(k, n + 1)) / 2**n
 
 
 def _kendall_tau(x: np.ndarray, y: np.ndarray) -> float:
@@ -470,46 +424,7 @@ def _kendall_tau(x: np.ndarray, y: np.ndarray) -> float:
     return 0.0 if math.isnan(tau) else tau
 
 
-def _sign_test_p(k: int, n: int) -> float:
-    """P(at least k of n fair coin flips agree); 1 when no seed shows a trend at all."""
-    if n == 0:
-        return 1.0
-    return float(stats.binomtest(k, n, 0.5, alternative="greater").pvalue)
-
-
-def _bootstrap_means(x: np.ndarray, rng: np.random.Generator | None = None) -> np.ndarray:
-    """Means of resampled seeds; a fresh fixed-seed generator unless one is shared."""
-    rng = np.random.default_rng(BOOTSTRAP_SEED) if rng is None else rng
-    idx = rng.integers(0, x.size, size=(BOOTSTRAP_RESAMPLES, x.size))
-    return x[idx].mean(axis=1)
-
-
-def _bootstrap_interval(boot: np.ndarray, confidence: float) -> tuple[float, float]:
-    tail = (1.0 - confidence) / 2.0
-    low, high = np.quantile(boot, [tail, 1.0 - tail])
-    return float(low), float(high)
-
-
-def _sign_interval(diff: np.ndarray, confidence: float) -> tuple[float, float, float]:
-    """Order-statistic interval [d_(k), d_(n+1-k)] for the median.
-
-    Its coverage, 1 - 2 P(Binomial(n, 1/2) <= k - 1), holds for any
-    distribution (at least that much with ties), which is why it is used when
-    one cannot trust a mean. The narrowest interval reaching ``confidence`` is
-    chosen, falling back to [min, max] when none does.
-    """
-    n = diff.size
-    ordered = np.sort(diff)
-    k = 1
-    while k + 1 <= (n + 1) // 2 and _sign_coverage(k + 1, n) >= confidence:
-        k += 1
-    return float(ordered[k - 1]), float(ordered[n - k]), _sign_coverage(k, n)
-
-
-def _sign_coverage(k: int, n: int) -> float:
-    """Computed from integer binomial counts over 2**n, which floats hold exactly for
-    any realistic seed count, so the chosen interval does not hinge on rounding."""
-    return 1.0 - 2.0 * sum(math.comb(n, i) for i in range(k)) / 2**n
+# --------------------------------------------------------------------------- argument checks
 
 
 def _as_array(x: Any, name: str) -> np.ndarray:
@@ -518,9 +433,7 @@ def _as_array(x: Any, name: str) -> np.ndarray:
     except (TypeError, ValueError):
         raise ValueError(f"{name} must be numeric") from None
     if not np.all(np.isfinite(array)):
-        raise ValueError(
-            f"{name} must be finite (no NaN or inf); decide upstream what a diverged seed means"
-        )
+        raise ValueError(f"{name} must be finite (no NaN or inf); decide upstream what a diverged seed means")
     return array
 
 
@@ -535,18 +448,14 @@ def _as_seeds(x: Any, name: str) -> np.ndarray:
 def _as_paired(a: Any, b: Any) -> tuple[np.ndarray, np.ndarray]:
     x, y = _as_seeds(a, "a"), _as_seeds(b, "b")
     if x.shape != y.shape:
-        raise ValueError(
-            f"b must have the same shape as a (paired by seed); got a {x.shape} and b {y.shape}"
-        )
+        raise ValueError(f"b must have the same shape as a (paired by seed); got a {x.shape} and b {y.shape}")
     return x, y
 
 
 def _as_levels(levels: Any, n_levels: int) -> np.ndarray:
     array = _as_array(levels, "levels")
     if array.shape != (n_levels,):
-        raise ValueError(
-            f"levels must have shape ({n_levels},), one per column of values; got {array.shape}"
-        )
+        raise ValueError(f"levels must have shape ({n_levels},), one per column of values; got {array.shape}")
     if np.unique(array).size != n_levels:
         raise ValueError("levels must be distinct")
     return array
@@ -562,14 +471,9 @@ def _check_margin(margin: float) -> None:
         raise ValueError(f"margin must be a finite number >= 0; got {margin!r}")
 
 
-def _check_confidence(confidence: float) -> None:
-    if not 0.0 < confidence < 1.0:
-        raise ValueError(f"confidence must be in (0, 1); got {confidence!r}")
-
-
-def _fmt(x: float, digits: int = 3) -> str:
-    """``digits`` significant digits, without scientific notation for everyday
-    magnitudes: a reader should see "1234 steps", not "1.23e+03 steps"."""
+def fmt(x: float, digits: int = 3) -> str:
+    """``digits`` significant digits, without scientific notation for everyday magnitudes:
+    a reader should see "1234 steps", not "1.23e+03 steps"."""
     x = float(x) + 0.0  # turns -0.0 into 0.0
     if not math.isfinite(x):
         return str(x)
@@ -579,9 +483,10 @@ def _fmt(x: float, digits: int = 3) -> str:
     return f"{x:.{digits}g}"
 
 
-def _fmt_p(p: float) -> str:
+
+def fmt_p(p: float) -> str:
     """Two significant digits (0.031, 0.19): a p-value's third digit is noise to a reader."""
-    return _fmt(p, digits=2)
+    return fmt(p, digits=2)
 
 
 def _md_cell(text: str) -> str:

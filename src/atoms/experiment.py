@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from atoms.claims import Claim
+from atoms.claims import Claim, judge
 from atoms.config import Config
 
 EXPERIMENTS: dict[str, type[Experiment]] = {}
@@ -50,7 +50,21 @@ class Result:
         return self.config["profile"] == "full"
 
     def claims(self) -> list[Claim]:
+        """The chapter's declared claims, judged together (see `atoms.claims.judge`)."""
         return experiment_class(self.experiment).claims(self)
+
+    def numbers(self) -> dict[str, Any]:
+        return experiment_class(self.experiment).numbers(self)
+
+    def select(self, name: str, **where: Any) -> np.ndarray:
+        """An array with some axes fixed by coordinate value: `result.select("error", target="sin12")`."""
+        values, axes = self.arrays[name], list(self.dims[name])
+        index: list[Any] = [slice(None)] * len(axes)
+        for axis, value in where.items():
+            if axis not in axes:
+                raise ValueError(f"array {name!r} has no axis {axis!r}; its axes: {axes}")
+            index[axes.index(axis)] = self.coords[axis].index(value)
+        return values[tuple(index)]
 
     def plot(self) -> list:
         """The chapter's figures, in the order the page shows them."""
@@ -95,7 +109,12 @@ def _none_to_nan(values):
 
 
 class Experiment:
-    """Base class: subclasses set `name`, `Config`, and implement `_run`, `claims` and `plot`."""
+    """Base class: subclasses set `name`, `title`, `Config`, and implement `_run`, `declare` and `plot`.
+
+    `declare(result)` lists the chapter's claims with their evidence (one to three of them
+    primary); `claims(result)` judges them together. `numbers(result)` is the one hook for the
+    values the chapter's page quotes beyond its configuration and verdicts.
+    """
 
     name: ClassVar[str]
     title: ClassVar[str]
@@ -122,8 +141,16 @@ class Experiment:
         raise NotImplementedError
 
     @classmethod
-    def claims(cls, result: Result) -> list[Claim]:
+    def declare(cls, result: Result) -> list[Claim]:
         raise NotImplementedError
+
+    @classmethod
+    def claims(cls, result: Result) -> list[Claim]:
+        return judge(cls.declare(result), judged=result.judged)
+
+    @classmethod
+    def numbers(cls, result: Result) -> dict[str, Any]:
+        return {}
 
     @classmethod
     def plot(cls, result: Result) -> list:

@@ -14,8 +14,8 @@ import platform
 from importlib import metadata
 from pathlib import Path
 
-from atoms.claims import Claim, Verdict, claims_markdown, judge_all
-from atoms.experiment import Experiment, Result
+from atoms.claims import BADGES, Claim, Verdict, claims_markdown, counts
+from atoms.experiment import Experiment, Result, experiment_class
 from atoms.tf_setup import numeric_setting
 
 RESULTS_ENV = "ATOMS_RESULTS_PATH"
@@ -41,10 +41,12 @@ def machine() -> dict[str, object]:
 def results_payload(result: Result, found: list[Claim]) -> dict:
     return {
         "chapter": result.experiment,
+        "title": experiment_class(result.experiment).title,
         "parameters": result.config,
         "seeds": {"root": result.config["seed"], "derivation": "numpy.random.SeedSequence(seed), one child per member"},
         "claims": [claim.to_dict() for claim in found],
-        "verdicts": judge_all(found),
+        "verdicts": counts(found),
+        "primary_verdicts": counts([claim for claim in found if claim.primary]),
         "result": result.to_dict(),
         "versions": versions(),
         "numeric_setting": numeric_setting(),
@@ -53,13 +55,87 @@ def results_payload(result: Result, found: list[Claim]) -> dict:
     }
 
 
-def publish(result: Result) -> list[Claim]:
+class _Names(dict):
+    """A namespace whose missing key names itself and what exists, instead of a bare KeyError."""
+
+    def __init__(self, what: str, values: dict):
+        super().__init__(values)
+        self.what = what
+
+    def __missing__(self, key):
+        raise KeyError(f"the page asks for {self.what} {key!r}, which the run does not provide; "
+                       f"known: {sorted(self)}")
+
+
+class Rendered(str):
+    """Text already formatted from the run, so `View.show` does not format it twice."""
+
+
+VERDICT_WORDS = {Verdict.SUPPORTED: "holds", Verdict.NOT_SUPPORTED: "does not hold",
+                 Verdict.INCONCLUSIVE: "is inconclusive", Verdict.NOT_JUDGED: "was not judged"}
+
+
+class View:
+    """The run as its page reads it: the chapter's numbers, its configuration and its verdicts, by name.
+
+    Page text is a `str.format` template written in the chapter's `.md` (double the braces of
+    LaTeX): `{name}` is an entry of the chapter's `numbers(result)`, `{config[steps]}` a
+    parameter, `{verdict[claim_id]}` a verdict word and `{statistic[claim_id]}` its statistic.
+    A sentence that interprets a claim goes through `when`, which renders the branch of that
+    claim's verdict; every branch is formatted on every run, so a missing number fails at once.
+    """
+
+    def __init__(self, result: Result, found: list[Claim]):
+        self.result, self.claims = result, {claim.id: claim for claim in found}
+        self.names = _Names("number", {
+            **result.numbers(),
+            "config": _Names("parameter", result.config),
+            "verdict": _Names("claim", {i: VERDICT_WORDS[c.verdict] for i, c in self.claims.items()}),
+            "badge": _Names("claim", {i: BADGES[c.verdict] for i, c in self.claims.items()}),
+            "statistic": _Names("claim", {i: c.statistic for i, c in self.claims.items()}),
+        })
+        self.branches: list[tuple[str, dict[Verdict, str]]] = []
+
+    def text(self, template: str) -> Rendered:
+        return template if isinstance(template, Rendered) else Rendered(template.format_map(self.names))
+
+    def when(self, claim_id: str, *, supported: str, not_supported: str, inconclusive: str,
+             not_judged: str | None = None) -> Rendered:
+        """The sentence for the claim's verdict; in a run too small to judge, a note saying so."""
+        if claim_id not in self.claims:
+            raise KeyError(f"the page interprets claim {claim_id!r}, which the run does not declare; "
+                           f"known: {sorted(self.claims)}")
+        branches = {Verdict.SUPPORTED: self.text(supported), Verdict.NOT_SUPPORTED: self.text(not_supported),
+                    Verdict.INCONCLUSIVE: self.text(inconclusive)}
+        self.branches.append((claim_id, branches))
+        verdict = self.claims[claim_id].verdict
+        if verdict is Verdict.NOT_JUDGED:
+            profile = self.result.config["profile"]
+            return self.text(not_judged) if not_judged else Rendered(
+                f"*(The `{profile}` run is too small to judge whether this holds: see the published book.)*")
+        return branches[verdict]
+
+    def show(self, *parts: str):
+        """One paragraph of run-dependent text, as a Markdown output of the cell."""
+        return markdown(" ".join(self.text(part) for part in parts))
+
+    def table(self):
+        """The conclusion's evidence: one row per claim, primary first, with the statistic that judged it."""
+        head = ""
+        profile = self.result.config["profile"]
+        if profile != "full":
+            head = (f"*This page was built with the `{profile}` profile: its runs are too small to judge, so every "
+                    f"claim below is shown as not judged. The published book uses `full`.*\n\n")
+        return markdown(head + claims_markdown(list(self.claims.values())))
+
+
+def publish(result: Result) -> View:
     """Judges the claims and, when run by `atoms run`, hands the results file to the pipeline."""
     found = result.claims()
     target = os.environ.get(RESULTS_ENV)
     if target:
         Path(target).write_text(json.dumps(results_payload(result, found), allow_nan=False))
-    return found
+    return View(result, found)
 
 
 def markdown(text: str):
@@ -86,20 +162,6 @@ def parameters_table(cls: type[Experiment]):
     if note:
         rows.append(f"\nThe `smoke` profile sets {note} unless you pass them yourself.")
     return markdown("\n".join(rows))
-
-
-def verdicts(found: list[Claim], profile: str):
-    """The conclusion's evidence: one row per claim, with the statistic that judged it."""
-    head = ""
-    if profile != "full":
-        head = (f"*This page was built with the `{profile}` profile: its runs are too small to judge, so every "
-                f"claim below is shown as not judged. The published book uses `full`.*\n\n")
-    return markdown(head + claims_markdown(found))
-
-
-def verdict_word(claim: Claim) -> str:
-    return {Verdict.SUPPORTED: "holds", Verdict.NOT_SUPPORTED: "does not hold",
-            Verdict.INCONCLUSIVE: "is inconclusive", Verdict.NOT_JUDGED: "was not judged"}[claim.verdict]
 
 
 def rerun(cls: type[Experiment]):
@@ -141,3 +203,7 @@ def bibtex(cls: type[Experiment], year: int = 2026) -> str:
 
 def cite(cls: type[Experiment]):
     return markdown(f"Cite this chapter as:\n\n```bibtex\n{bibtex(cls)}\n```")
+
+
+def verdict_word(claim: Claim) -> str:  # TRANSITIONAL: removed once every chapter uses View
+    return VERDICT_WORDS[claim.verdict]

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from atoms import claims as stats
-from atoms import data, page, plotting, seeding
+from atoms import data, plotting, seeding
 from atoms.config import Config, param
 from atoms.engine import Data, Init, Members, Network, Recording, Training, predict, train
 from atoms.experiment import Experiment, Result
 from atoms.grouping import padding_groups
+from atoms.prose import join_words
 
 CURVE_LABELS = {"sin12": "sin(12x)", "poly": "-2x⁴+x³+x²-2x", "abs": "|x|"}
 FIT_POINTS = 201
@@ -51,7 +52,7 @@ class UniversalApproximationConfig(Config):
 
 class UniversalApproximation(Experiment):
     name = "01_universal_approximation"
-    title = "Universal approximation: error against hidden units"
+    title = "Universal approximation: how many units does a curve need?"
     Config = UniversalApproximationConfig
 
     def _run(self, config):
@@ -101,45 +102,12 @@ class UniversalApproximation(Experiment):
         return first.astype(float)
 
     @classmethod
-    def comparison(cls, result: Result) -> str:
-        """The run's answer to the original's two conclusions, worded from the verdicts."""
-        verdicts = {claim.id: page.verdict_word(claim) for claim in cls.claims(result)}
-        trends = ", ".join(f"{verdicts[f'train_error_falls_{t}']} for {CURVE_LABELS[t]}" for t in result.coords["target"])
-        text = (f"The original concluded that more units give lower training error and that sin(12x) needs the "
-                f"most units. In this run, the falling-error trend {trends}")
-        if "sin12_needs_most_units" in verdicts:
-            text += f"; the claim that sin(12x) needs the most units {verdicts['sin12_needs_most_units']}"
-        return text + "."
-
-    @classmethod
-    def plateau(cls, result: Result, min_units: int = 16, level: float = 0.5) -> str:
-        """How many wide sin(12x) networks ended no better than `level`: optimization, not capacity."""
-        if "sin12" not in result.coords["target"]:
-            return "This run did not fit sin(12x)."
-        wide = np.array(result.coords["units"]) >= min_units
-        errors = result["train_error"][result.coords["target"].index("sin12")][wide]
-        stuck = int((errors > level).sum())
-        if not errors.size:
-            return f"This run trained no sin(12x) network with {min_units} or more units."
-        if stuck == 0:
-            return (f"Every one of the {errors.size} sin(12x) networks with {min_units} or more units ended below a "
-                    f"relative error of {level}.")
-        return (f"Width is not the whole story: {stuck} of the {errors.size} sin(12x) networks with {min_units} or "
-                f"more units ended with a relative error above {level}, no better than a gentle slope through the "
-                f"data, although narrower networks of the same run did better.")
-
-    @classmethod
-    def claims(cls, result: Result) -> list[stats.Claim]:
-        found = []
-        for t, target in enumerate(result.coords["target"]):
-            label = CURVE_LABELS[target]
-            for kind, words in (("train", "training"), ("heldout", "held-out")):
-                found.append(stats.Claim(
-                    f"{kind}_error_falls_{target}",
-                    f"For {label}, the {words} error falls as hidden units grow.",
-                    stats.monotone_trend(result[f"{kind}_error"][t].T, "decreasing",
-                                         levels=result.coords["units"], judged=result.judged)))
+    def declare(cls, result: Result) -> list[stats.Claim]:
         targets = result.coords["target"]
+        falls = {CURVE_LABELS[t]: stats.trend(result["train_error"][i].T, "decreasing", levels=result.coords["units"])
+                 for i, t in enumerate(targets)}
+        found = [stats.Claim("train_error_falls", "For every curve, the training error falls as hidden units grow.",
+                             stats.all_of(falls), primary=True)]
         if "sin12" in targets and len(targets) > 1:
             needed = np.log2(cls.units_needed(result))
             sin = targets.index("sin12")
@@ -148,8 +116,25 @@ class UniversalApproximation(Experiment):
                 "sin12_needs_most_units",
                 f"sin(12x) needs more units than every other curve to reach a relative error of "
                 f"{result.config['error_threshold']:g} (compared in log2 units, paired by seed).",
-                stats.paired_difference(needed[sin], others, greater=True, method="sign",
-                                        judged=result.judged)))
+                stats.paired(needed[sin], others, test="sign"), primary=True))
+        return found
+
+    @classmethod
+    def numbers(cls, result: Result, min_units: int = 16, level: float = 0.5) -> dict:
+        """Median width needed per curve, held-out against training error, and the wide sin(12x) networks
+        that stayed no better than a gentle slope (relative error above `level`)."""
+        needed = cls.units_needed(result)
+        units = np.array(result.coords["units"])
+        medians = [f"{np.median(needed[i]):.0f} for {CURVE_LABELS[t]}" for i, t in enumerate(result.coords["target"])]
+        found = {"median_units": join_words(medians), "never_fitted": 2 * int(units.max())}
+        ratio = result["heldout_error"] / np.maximum(result["train_error"], 1e-12)
+        found["heldout_ratio"] = float(np.median(ratio))
+        wide = units >= min_units
+        found.update(wide_min_units=min_units, stuck_level=level, n_widths=len(units),
+                     n_seeds=result.config["n_seeds"], seconds=result.meta["seconds"], n_wide_sin12=0, n_stuck_sin12=0)
+        if "sin12" in result.coords["target"]:
+            errors = result["train_error"][result.coords["target"].index("sin12")][wide]
+            found.update(n_wide_sin12=int(errors.size), n_stuck_sin12=int((errors > level).sum()))
         return found
 
     @classmethod
