@@ -72,3 +72,15 @@ def network_diagram(ax, layer_sizes, *, max_drawn: int = 10, title: str | None =
     ax.set_ylim(-1.4, 1.5)
     if title:
         ax.set_title(title)
+
+
+def paired_dots(ax, labels, per_seed, colors):
+    """One dot per seed for each arm (rows of `per_seed`), a grey line joining the arms of one seed and a
+    black bar at each arm's mean: paired comparisons show the pairing, not just two clouds."""
+    per_seed = np.asarray(per_seed, dtype=float)
+    x = np.arange(len(labels))
+    ax.plot(x, per_seed, color="#c5ccd3", linewidth=0.8, zorder=1)
+    for i, color in enumerate(colors):
+        ax.scatter(np.full(per_seed.shape[1], i), per_seed[i], color=color, s=18, zorder=2)
+        ax.plot([i - 0.25, i + 0.25], [per_seed[i].mean()] * 2, color="black", linewidth=1.5, zorder=3)
+    ax.set_xticks(x, labels, fontsize=7)
