@@ -21,6 +21,8 @@ from typing import Any
 
 import yaml
 
+from atoms import speed
+
 SOURCES = "experiments"
 OUTPUTS = Path("book") / "chapters"
 TOC = "_toc.yml"
@@ -129,8 +131,13 @@ def run_chapter(root: Path, name: str, parameters: dict[str, Any], out_dir: Path
         if not scratch_results.exists():
             raise ChapterError(f"chapter {name} ran but never called atoms.page.publish(result)")
         payload = json.loads(scratch_results.read_text())
-        payload["run"] = {"wall_seconds": time.perf_counter() - started, "git_commit": git_commit(root),
-                          "parameters_given": parameters, "source": source.relative_to(root).as_posix()}
+        wall = time.perf_counter() - started
+        probe_seconds = payload["speed"]["speed_probe_seconds"]
+        payload["run"] = {"wall_seconds": wall, "speed_probe_seconds": probe_seconds,
+                          "normalized_seconds": speed.normalized(wall, probe_seconds),
+                          "training_gflops": payload["training_flops"] / max(payload["experiment_seconds"], 1e-9) / 1e9,
+                          "git_commit": git_commit(root), "parameters_given": parameters,
+                          "source": source.relative_to(root).as_posix()}
         scratch_results.write_text(json.dumps(payload, allow_nan=False, indent=1))
         os.replace(scratch_notebook, notebook_path)
         os.replace(scratch_results, results_path)

@@ -23,6 +23,10 @@ from atoms.tf_setup import tf
 
 __all__ = ["Data", "History", "Init", "Members", "Network", "Recording", "Training", "predict", "train"]
 
+FLOPS_DONE = [0.0]
+"""Floating-point operations this process's `train` calls have done (see `training_flops`): the
+pipeline divides it by a chapter's training time to report the arithmetic rate it achieved."""
+
 # Host-side batch indices are handed to the compiled loop in calls of at most this many
 # K * steps * batch elements, which bounds memory for long runs of big ensembles.
 CHUNK_ELEMENTS = 1 << 22
@@ -347,6 +351,9 @@ def train(network: Network, training: Training, members: Members, data: Data,
     iteration = tf.constant(0, tf.int64)
     flips = tf.zeros([k, len(network.weight_shapes)], tf.float32)
     record_steps = recording.steps(training.steps)
+    eval_rows = n_rows + (x_test.shape[-2] if has_test else 0)
+    FLOPS_DONE[0] += training_flops(network, k, n_rows if full_batch else training.batch_size, training.steps,
+                                    eval_rows * len(record_steps))
     collected, kept = [], []
     for call in _segments(record_steps, chunk):
         total = sum(steps for steps, _ in call)
@@ -363,6 +370,17 @@ def train(network: Network, training: Training, members: Members, data: Data,
         collected.append(tf.nest.map_structure(lambda t: t.numpy(), records))
         kept.extend(record for _, record in call)
     return _history(collected, np.array(kept), record_steps, start, params, k, classification, has_test)
+
+
+def training_flops(network: Network, k: int, rows_per_step: int, steps: int, rows_evaluated: int) -> float:
+    """Multiply-adds of the dense layers, counted as 2 FLOPs: a training step costs about three forward
+    passes (forward, and the two matmuls of the backward pass), an evaluation one. Activations, losses
+    and the optimizer's elementwise work are left out, so this undercounts tiny networks."""
+    per_row = sum(2.0 * n_in * n_out for n_in, n_out in network.weight_shapes)
+    if network.shared_repeats:
+        shared_in, shared_out = network.weight_shapes[1]
+        per_row += 2.0 * shared_in * shared_out * (network.shared_repeats - 1)
+    return k * per_row * (3.0 * rows_per_step * steps + rows_evaluated)
 
 
 def _history(collected, kept, record_steps, start, params, k, classification, has_test) -> History:

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from atoms.claims import BADGES, Claim, Verdict, claims_markdown, counts
 from atoms.experiment import Experiment, Result, experiment_class
+from atoms import speed
+from atoms.engine import FLOPS_DONE
 from atoms.tf_setup import numeric_setting
 
 RESULTS_ENV = "ATOMS_RESULTS_PATH"
@@ -52,6 +54,8 @@ def results_payload(result: Result, found: list[Claim]) -> dict:
         "numeric_setting": numeric_setting(),
         "machine": machine(),
         "experiment_seconds": result.meta["seconds"],
+        "training_flops": FLOPS_DONE[0],
+        "speed": speed.probe(),
     }
 
 
