@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from atoms import book
+from atoms import book, speed
 from atoms.experiment import Result
 
 from conftest import ROOT, copy_book_sources
@@ -42,7 +42,11 @@ def test_smoke_run_writes_notebook_and_results_with_every_claim(tmp_path):
     assert payload["parameters"]["seed"] == 4 and payload["parameters"]["profile"] == "smoke"
     for key in ("versions", "numeric_setting", "machine", "seeds"):
         assert payload[key]
-    assert payload["run"]["wall_seconds"] > 0 and payload["run"]["git_commit"]
+    run = payload["run"]
+    assert run["wall_seconds"] > 0 and run["git_commit"] and len(run["input_hash"]) == 64
+    assert run["speed_probe_seconds"] > 0 and run["training_gflops"] > 0
+    assert run["normalized_seconds"] == pytest.approx(run["wall_seconds"] * speed.REFERENCE_PROBE_SECONDS
+                                                      / run["speed_probe_seconds"])
     notebook = json.loads((tmp_path / f"{CHAPTER}.ipynb").read_text())
     assert any("injected-parameters" in cell["metadata"].get("tags", []) for cell in notebook["cells"])
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"{CHAPTER}.ipynb", f"{CHAPTER}.json"]
@@ -94,3 +98,22 @@ def test_strict_build_renders_every_chapter_and_the_back_matter(built_book):
     assert CHAPTER in reproducibility and "smoke" in reproducibility
     ledger = (built_book / "book" / "claims.md").read_text()
     assert "not judged" in ledger and "## Totals" in ledger and "**the book**" in ledger
+
+
+@pytest.mark.slow
+def test_a_second_build_reruns_nothing_and_an_edit_reruns_that_chapter(built_book):
+    names = book.toc_chapters(built_book)
+    lines = []
+    failures, ran = book.run_all(built_book, names, {"profile": "smoke"}, jobs=1, report=lines.append)
+    assert failures == [] and ran == []
+    assert lines == [f"{len(names)} chapter(s) up to date, not rerun (--force reruns them)"]
+    assert not book.up_to_date(built_book, CHAPTER, {"profile": "full"})
+    source = built_book / "experiments" / f"{CHAPTER}.md"
+    text = source.read_text()
+    source.write_text(text + "\n")
+    try:
+        assert not book.up_to_date(built_book, CHAPTER, {"profile": "smoke"})
+        assert book.up_to_date(built_book, names[1], {"profile": "smoke"})
+    finally:
+        source.write_text(text)
+

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +136,7 @@ def run_chapter(root: Path, name: str, parameters: dict[str, Any], out_dir: Path
         payload["run"] = {"wall_seconds": wall, "speed_probe_seconds": probe_seconds,
                           "normalized_seconds": speed.normalized(wall, probe_seconds),
                           "training_gflops": payload["training_flops"] / max(payload["experiment_seconds"], 1e-9) / 1e9,
+                          "input_hash": input_hash(root, name, parameters),
                           "git_commit": git_commit(root), "parameters_given": parameters,
                           "source": source.relative_to(root).as_posix()}
         scratch_results.write_text(json.dumps(payload, allow_nan=False, indent=1))
@@ -157,24 +158,94 @@ def hide_injected_parameters(path: Path) -> None:
     nbformat.write(notebook, path)
 
 
-def run_all(root: Path, names: list[str], parameters: dict[str, Any], jobs: int) -> list[str]:
-    """Runs chapters in parallel processes (each needs its own TensorFlow); returns the failures."""
+HASHED_LIBRARIES = ("tensorflow-cpu", "keras", "numpy", "scipy", "scikit-learn", "matplotlib", "papermill",
+                    "jupytext", "nbclient", "ipykernel")
+
+
+def input_hash(root: Path, name: str, parameters: dict[str, Any]) -> str:
+    """A digest of everything a chapter's results depend on: its page, the package's code and data,
+    the parameters (profile included), Python's and the libraries' versions. The numeric setting is
+    fixed in the package's code (`atoms.tf_setup`), so it is covered too. Computed without TensorFlow."""
+    import hashlib
+    import platform
+    from importlib import metadata
+
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in [check_chapter(root, name), *sorted(package.rglob("*.py")), *sorted(package.rglob("*.npz"))]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    versions = {"python": platform.python_version()}
+    for library in HASHED_LIBRARIES:
+        try:
+            versions[library] = metadata.version(library)
+        except metadata.PackageNotFoundError:
+            versions[library] = None
+    digest.update(json.dumps([parameters, versions], sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def up_to_date(root: Path, name: str, parameters: dict[str, Any]) -> bool:
+    """True when the book already holds this chapter's results for exactly these inputs."""
+    results = root / OUTPUTS / f"{name}.json"
+    if not results.exists() or not results.with_suffix(".ipynb").exists():
+        return False
+    try:
+        recorded = json.loads(results.read_text())["run"].get("input_hash")
+    except (ValueError, KeyError):
+        return False
+    return recorded == input_hash(root, name, parameters)
+
+
+def previous_seconds(root: Path, name: str) -> float | None:
+    """The last recorded normalized time of a chapter, to schedule the longest first and estimate the rest."""
+    try:
+        return float(json.loads((root / OUTPUTS / f"{name}.json").read_text())["run"]["normalized_seconds"])
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def run_all(root: Path, names: list[str], parameters: dict[str, Any], jobs: int, force: bool = False,
+            report=print) -> tuple[list[str], list[str]]:
+    """Runs the chapters whose inputs changed (all with `force`), longest first, in parallel processes
+    (each needs its own TensorFlow); reports a line per chapter as it ends. Returns (failures, ran)."""
+    todo = [name for name in names if force or not up_to_date(root, name, parameters)]
+    skipped = len(names) - len(todo)
+    if skipped:
+        report(f"{skipped} chapter(s) up to date, not rerun (--force reruns them)")
+    expected = {name: previous_seconds(root, name) for name in todo}
+    todo.sort(key=lambda name: -(expected[name] if expected[name] is not None else float("inf")))
 
     def one(name: str) -> tuple[str, subprocess.CompletedProcess]:
-        command = [sys.executable, "-m", "atoms", "--root", str(root), "run", name]
+        command = [sys.executable, "-m", "atoms", "--root", str(root), "run", name, "--quiet"]
         for key, value in parameters.items():
             command += ["-p", key, json.dumps(value)]
         return name, subprocess.run(command, capture_output=True, text=True)
 
-    failures = []
+    failures, ran = [], []
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for name, process in pool.map(one, names):
+        futures = [pool.submit(one, name) for name in todo]
+        for future in as_completed(futures):
+            name, process = future.result()
+            ran.append(name)
+            remaining = [n for n in todo if n not in ran]
+            known = [expected[n] for n in remaining if expected[n] is not None]
+            left = f"; about {sum(known) / jobs:.0f} normalized s left" if known else ""
             if process.returncode != 0:
                 failures.append(name)
                 sys.stderr.write(process.stderr)
+                report(f"[{len(ran)}/{len(todo)}] {name} FAILED{left}")
             else:
-                sys.stdout.write(process.stdout)
-    return failures
+                report(f"[{len(ran)}/{len(todo)}] {summary_line(root / OUTPUTS / f'{name}.json')}{left}")
+    return failures, ran
+
+
+def summary_line(results: Path) -> str:
+    """One line for a finished chapter: its name, normalized and wall time, and its verdict counts."""
+    payload = json.loads(results.read_text())
+    run = payload["run"]
+    counts = ", ".join(f"{n} {verdict}" for verdict, n in payload["verdicts"].items() if n)
+    return (f"{payload['chapter']}: {run['normalized_seconds']:.1f} normalized s "
+            f"({run['wall_seconds']:.1f} s wall); {counts}")
 
 
 def render(root: Path) -> int:

@@ -26,9 +26,11 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                      help="a chapter parameter; VALUE is read as YAML (3, 0.5, true, [2, 4])")
     run.add_argument("--out", type=Path, help="directory for the notebook and results (default book/chapters)")
+    run.add_argument("--quiet", action="store_true", help="print nothing on success")
     build = commands.add_parser("build", help="run every chapter in _toc.yml, then render the book")
     build.add_argument("-j", "--jobs", type=int, default=2, help="chapters run at once (default 2)")
     build.add_argument("--profile", choices=("full", "smoke"), default="full")
+    build.add_argument("--force", action="store_true", help="rerun every chapter, even those whose inputs are unchanged")
     return main
 
 
@@ -49,13 +51,14 @@ def main(argv: list[str] | None = None) -> int:
         except book.ChapterError as error:
             print(error, file=sys.stderr)
             return 1
-        print(f"{args.chapter}: wrote {results} and {results.with_suffix('.ipynb')}")
+        if not args.quiet:
+            print(f"{book.summary_line(results)}\n  wrote {results} and {results.with_suffix('.ipynb')}")
         return 0
     if args.jobs < 1:
         print("atoms build: --jobs must be >= 1", file=sys.stderr)
         return 2
     names = book.toc_chapters(args.root)
-    failures = book.run_all(args.root, names, {"profile": args.profile}, args.jobs)
+    failures, _ = book.run_all(args.root, names, {"profile": args.profile}, args.jobs, force=args.force)
     if failures:
         print(f"atoms build: chapters failed: {failures}", file=sys.stderr)
         return 1

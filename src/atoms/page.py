@@ -97,8 +97,14 @@ class View:
             "verdict": _Names("claim", {i: VERDICT_WORDS[c.verdict] for i, c in self.claims.items()}),
             "badge": _Names("claim", {i: BADGES[c.verdict] for i, c in self.claims.items()}),
             "statistic": _Names("claim", {i: c.statistic for i, c in self.claims.items()}),
+            "evidence": _Names("claim", {i: _Names(f"value of claim {i!r}", c.evidence.values)
+                                         for i, c in self.claims.items()}),
         })
         self.branches: list[tuple[str, dict[Verdict, str]]] = []
+
+    def has(self, claim_id: str) -> bool:
+        """Whether the run declared this claim: some claims exist only for some parameters."""
+        return claim_id in self.claims
 
     def text(self, template: str) -> Rendered:
         return template if isinstance(template, Rendered) else Rendered(template.format_map(self.names))
