@@ -84,8 +84,8 @@ class View:
 
     Page text is a `str.format` template written in the chapter's `.md` (double the braces of
     LaTeX): `{name}` is an entry of the chapter's `numbers(result)`, `{config[steps]}` a
-    parameter, `{verdict[claim_id]}` a verdict word and `{statistic[claim_id]}` its statistic.
-    A sentence that interprets a claim goes through `when`, which renders the branch of that
+    parameter, `{verdict[claim_id]}` a verdict word, `{statistic[claim_id]}` its statistic and
+    `{evidence[claim_id][key]}` one of its evidence's values. A sentence that interprets a claim goes through `when`, which renders the branch of that
     claim's verdict; every branch is formatted on every run, so a missing number fails at once.
     """
 
