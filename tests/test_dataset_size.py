@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from atoms import data, seeding
+from atoms.experiment import Result
 from atoms.experiments.dataset_size import (
-    DatasetSize,
+    MODELS,
     DatasetSizeConfig,
     bayes_predict,
     l2_penalty,
@@ -51,10 +52,32 @@ def test_sizes_beyond_the_draw_are_rejected_by_name():
         DatasetSizeConfig(sizes=(20, 2000), n_points=1000)
 
 
-def test_summary_does_not_take_sides_when_nothing_was_judged():
-    result = DatasetSize(profile="smoke").run()
-    sentences = DatasetSize.summary(result.claims())
-    assert all("not judged" in text for text in sentences.values())
+def smoke_like(test, equal_updates, n_seeds=5, sizes=(20, 100, 500)):
+    """A stored result without training: test accuracies `[model, size, seed]` and the control."""
+    shape = (len(MODELS), len(sizes), n_seeds)
+    arrays = {"train_accuracy": np.ones(shape, np.float32), "test_accuracy": np.broadcast_to(test, shape),
+              "bayes_accuracy": np.full(n_seeds, 0.99, np.float32),
+              "shallow_equal_updates": np.broadcast_to(equal_updates, shape[1:]),
+              "updates": np.array([updates(n, 200, 200) for n in sizes])}
+    dims = {"train_accuracy": ("model", "size", "seed"), "test_accuracy": ("model", "size", "seed"),
+            "bayes_accuracy": ("seed",), "shallow_equal_updates": ("size", "seed"), "updates": ("size",)}
+    config = {**DatasetSizeConfig().to_dict(), "sizes": list(sizes), "n_seeds": n_seeds}
+    coords = {"model": list(MODELS), "size": list(sizes), "seed": list(range(n_seeds))}
+    return Result("03_dataset_size", config, arrays, dims, coords)
+
+
+def test_claims_answer_with_three_primary_claims_and_the_control_uses_one_batch_sizes_only():
+    test = np.array([0.6, 0.6, 0.6, 0.95, 0.8, 0.9])[:, None, None]  # svm, tree, forest, lda, shallow, deep
+    control = np.array([0.95, 0.95, 0.0])[:, None]  # the 500 size does not fit one batch: it must not count
+    result = smoke_like(test, control)
+    found = {claim.id: claim for claim in result.claims()}
+    assert [i for i, c in found.items() if c.primary] == ["nets_beat_baselines_every_size", "deep_ahead_of_shallow",
+                                                          "deep_lead_grows_with_n"]
+    assert found["shallow_with_more_updates_beats_deep"].evidence.values["mean_diff"] == pytest.approx(0.05)
+    assert found["deep_ahead_of_shallow"].verdict.value == "supported"
+    numbers = result.numbers()
+    assert numbers["size_peak"] == 100 and numbers["lead_peak"] == pytest.approx(0.1)
+    assert numbers["holm_floor"] == pytest.approx(2 / 32)  # two secondary claims, five seeds
 
 
 def test_sizes_are_sorted_and_the_smallest_must_fit_one_batch():

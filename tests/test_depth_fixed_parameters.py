@@ -1,9 +1,8 @@
-"""Chapter 2's own helpers: counting sign changes, padding the problems, and wording the findings."""
+"""Chapter 2's own helpers: counting sign changes, padding the problems, and the claims a run can make."""
 
 import numpy as np
 import pytest
 
-from atoms import claims as stats
 from atoms.experiment import Result
 from atoms.experiments import depth_fixed_parameters
 from atoms.experiments.depth_fixed_parameters import (
@@ -70,23 +69,47 @@ def test_every_depth_has_the_original_152_parameters_at_width_10():
     assert DepthFixedParameters.n_parameters(result) == 152
 
 
-@pytest.mark.parametrize("verdict, words", [
-    (stats.Verdict.SUPPORTED, "**4 hidden layers beat 2**"),
-    (stats.Verdict.NOT_SUPPORTED, "**4 hidden layers fall short of 2**"),
-    (stats.Verdict.INCONCLUSIVE, "cannot tell 4 hidden layers from 2"),
-    (stats.Verdict.NOT_JUDGED, "not judged"),
-])
-def test_paired_comparisons_are_worded_from_their_verdict(verdict, words):
-    values = {"mean_diff": 0.05, "low": -0.01, "high": 0.1, "confidence": 0.95, "n_seeds": 8, "n_positive": 5}
-    claim = stats.Claim("four_beats_two_16", "x", stats.Judgement(verdict, "s", values))
-    sentence = DepthFixedParameters._paired(16, claim, 4, 2)
-    assert words in sentence and "+5.0 percentage points" in sentence and "5 of 8 seeds" in sentence
+def fake_result(points, depths, accuracy, n_seeds=4, steps=(0, 5, 10)):
+    """A stored result without training: accuracy `[points, depths, seed]` as given, and a margin
+    whose sign changes grow with depth (d + 1 changes at the d-th depth) on every problem."""
+    x = grid(points)
+    margin = np.stack([np.cos(np.pi * (d + 1) * x + 0.1) for d in range(len(depths))])
+    margin = np.broadcast_to(margin[None, :, None], (len(points), len(depths), n_seeds, x.size)).astype(np.float32)
+    arrays = {"accuracy": np.asarray(accuracy, np.float32), "margin": margin, "x_grid": x,
+              "point_margin": np.ones((len(points), len(depths), n_seeds, max(points)), np.float32),
+              "accuracy_curve": np.repeat(np.asarray(accuracy, np.float32)[..., None], len(steps), axis=-1),
+              "step": np.array(steps)}
+    dims = {"accuracy": ("points", "hidden_layers", "seed"), "margin": ("points", "hidden_layers", "seed", "x_grid"),
+            "point_margin": ("points", "hidden_layers", "seed", "point"), "x_grid": ("x_grid",),
+            "accuracy_curve": ("points", "hidden_layers", "seed", "step"), "step": ("step",)}
+    coords = {"points": list(points), "hidden_layers": list(depths), "seed": list(range(n_seeds)),
+              "point": list(range(max(points)))}
+    config = {"width": 10, "hidden_layers": list(depths), "n_points": list(points), "n_seeds": n_seeds,
+              "profile": "full"}
+    return Result("02_depth_fixed_parameters", config, arrays, dims, coords)
 
 
-@pytest.mark.parametrize("mean, words", [
-    ([0.5, 0.7, 0.6], "to a peak of 70.0% with 3 and ends at 60.0% with 4"),
-    ([0.5, 0.6, 0.7], "to its peak, 70.0% with 4"),
-    ([0.7, 0.6, 0.5], "is highest at the start, 70.0% with 2 hidden layers"),
-])
-def test_the_mean_path_names_where_it_peaks(mean, words):
-    assert words in DepthFixedParameters._mean_path(np.array(mean), [2, 3, 4], "mean accuracy", "{:.1f}%", 100)
+def test_the_original_networks_are_judged_only_when_the_run_has_them():
+    depths = (2, 3, 4, 5, 6, 7)
+    rising = np.broadcast_to(np.linspace(0.5, 1.0, len(depths))[None, :, None], (2, len(depths), 4))
+    found = fake_result((16, 32), depths, rising).claims()
+    assert [c.id for c in found] == ["original_depths_rise", "accuracy_rises", "four_beats_two",
+                                     "deeper_than_original_helps", "sign_changes_rise"]
+    assert [c.id for c in found if c.primary] == ["original_depths_rise", "accuracy_rises"]
+    other = fake_result((8, 24), (2, 5), np.full((2, 2, 4), 0.5))
+    assert [c.id for c in other.claims()] == ["accuracy_rises", "sign_changes_rise"]
+    assert "original_up" not in other.numbers() and "four_vs_two" not in other.numbers()
+
+
+def test_every_problem_must_agree_and_the_page_reads_each_problem_apart():
+    """Accuracy rises with depth on 16 points and stays flat on 32: 'on every problem' cannot hold."""
+    depths = (2, 3, 4, 5)
+    accuracy = np.stack([np.broadcast_to(np.linspace(0.5, 1.0, 4)[:, None], (4, 8)), np.full((4, 8), 0.5)])
+    result = fake_result((16, 32), depths, accuracy, n_seeds=8)
+    verdicts = {c.id: c.verdict.value for c in result.claims()}
+    assert verdicts["accuracy_rises"] == "inconclusive" and verdicts["sign_changes_rise"] == "supported"
+    numbers = result.numbers()
+    assert numbers["accuracy_counts"] == "up in 8, down in 0 with 16 points; up in 0, down in 0 with 32 points"
+    assert numbers["four_vs_two"].startswith("+33.3 percentage points, higher in 8 of 8 seeds, with 16 points")
+    assert numbers["original_up"] == 8 and numbers["original_inside"] == 0
+    assert numbers["sign_change_means"].startswith("1.0, 2.0, 3.0, 4.0 with 16 points")

@@ -1,17 +1,9 @@
 """Atom 3: does more data favour deeper networks?
 
-The original trained scikit-learn's SVM, a decision tree and two MLPs on growing prefixes of one
-12-D Gaussian mixture, three times, and read "nets win at every size, deep slightly ahead" off
-the curves. Here the two networks are trained by the engine with `MLPClassifier`'s recipe, every
-comparison is paired by seed on the same held-out points, a random forest joins as the text
-promised, and two references the original lacked show what the data allow: the Bayes rule (the
-best any classifier can do, computed from the true means and covariance) and linear discriminant
-analysis, a linear classifier of exactly the Bayes rule's form on this data.
-
-MLPClassifier's recipe counts epochs, so a dataset of at most one batch gets as many updates as
-it has epochs, and a larger one proportionally more. Growing n therefore also grows training, and
-a control separates the two: the shallow network trained, at every size, for as many updates as
-the largest size gets.
+The original's SVM, tree and two MLPs on growing prefixes of a 12-D Gaussian mixture, plus a random
+forest, the Bayes rule and LDA, every comparison paired by seed on shared held-out points. The nets
+follow `MLPClassifier`'s recipe, which counts epochs, so growing n also grows training; a control
+trains the shallow net, at every size, for as many updates as the largest size gets.
 """
 
 from __future__ import annotations
@@ -19,6 +11,7 @@ from __future__ import annotations
 import math
 import warnings
 from concurrent.futures import ThreadPoolExecutor
+from collections import namedtuple
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,18 +27,15 @@ from atoms.config import Config, param
 from atoms.engine import Data, History, Init, Members, Network, Recording, Training, train
 from atoms.experiment import Experiment, Result
 from atoms.grouping import padding_groups
-from atoms.page import verdict_word
 
 TRAIN_FRACTION = 0.8
-BASELINES = ("svm", "tree", "forest", "lda")
-NETS = ("shallow", "deep")
+BASELINES, NETS = ("svm", "tree", "forest", "lda"), ("shallow", "deep")
 MODELS = BASELINES + NETS
 LABELS = {"svm": "SVM (RBF kernel)", "tree": "decision tree", "forest": "random forest",
           "lda": "LDA (linear)", "shallow": "shallow net (1 hidden layer)", "deep": "deep net (2 hidden layers)"}
 COLORS = {"svm": plotting.COLORS[3], "tree": plotting.COLORS[6], "forest": plotting.COLORS[2],
           "lda": plotting.COLORS[7], "shallow": plotting.COLORS[0], "deep": plotting.COLORS[1]}
-# Child keys of a seed's SeedSequence for the networks and the scikit-learn models; keys 0 to 2
-# are the purposes `seeding.generator` derives from the same parent.
+# Child keys of a seed's SeedSequence for the nets and the scikit-learn models (0 to 2: `seeding`'s purposes).
 NET_KEY, BASELINE_KEY = 3, 4
 GROUP_RATIO = 2
 
@@ -61,16 +51,13 @@ class DatasetSizeConfig(Config):
     n_seeds: int = param(5, "Seeds (data draws, each with its own covariance) per size.", ge=2, le=50)
     width: int = param(100, "Hidden units per layer of both networks.", ge=1, le=1000)
     epochs: int = param(200, "Epochs of mini-batch Adam (MLPClassifier's max_iter).", ge=1, le=5000)
-    batch_size: int = param(200, "Mini-batch size; a dataset smaller than this trains full-batch.", ge=1,
-                            le=100_000)
+    batch_size: int = param(200, "Mini-batch size; smaller datasets train full-batch.", ge=1, le=100_000)
     learning_rate: float = param(0.001, "Adam learning rate (MLPClassifier's learning_rate_init).", gt=0, le=1)
-    alpha: float = param(0.0001, "MLPClassifier's L2 strength alpha, converted to the engine's penalty.", ge=0,
-                         le=1)
+    alpha: float = param(0.0001, "MLPClassifier's L2 strength, converted to the engine's penalty.", ge=0, le=1)
     forest_trees: int = param(10, "Trees in the random forest (scikit-learn's default in 2018; 100 since 0.22).",
                               ge=1, le=1000)
 
-    profile_overrides = {"smoke": {"sizes": (20, 100), "n_points": 1000, "n_seeds": 2, "epochs": 5,
-                                   "forest_trees": 2}}
+    profile_overrides = {"smoke": {"sizes": (20, 100), "n_points": 1000, "n_seeds": 2, "epochs": 5, "forest_trees": 2}}
 
     def __post_init__(self):
         super().__post_init__()
@@ -88,11 +75,8 @@ def n_train(size: int) -> int:
 
 
 def l2_penalty(alpha: float, batch: int) -> float:
-    """The engine's `l2` that equals MLPClassifier's `alpha` on a batch of `batch` rows.
-
-    scikit-learn adds `0.5 * alpha * sum(W**2) / n_batch` to the mean batch loss; the engine adds
-    `l2 * sum(W**2)`, so the two agree when l2 = 0.5 * alpha / n_batch.
-    """
+    """The engine's `l2` equal to MLPClassifier's `alpha` on a batch: scikit-learn adds
+    `0.5 * alpha * sum(W**2) / n_batch` to the mean batch loss, the engine `l2 * sum(W**2)`."""
     return 0.5 * alpha / batch
 
 
@@ -103,11 +87,8 @@ def updates(size: int, epochs: int, batch_size: int) -> int:
 
 
 def mixture_covariance(dim: int, rng: np.random.Generator) -> np.ndarray:
-    """The covariance c^T c whose c `data.gaussian_mixture` draws first from a fresh generator.
-
-    Replaying that first draw gives the true covariance, hence the exact Bayes rule; a unit test
-    guards the replay against changes in the generator.
-    """
+    """The covariance c^T c whose c `data.gaussian_mixture` draws first from a fresh generator: replaying
+    that draw gives the true covariance, hence the exact Bayes rule (a unit test guards the replay)."""
     c = rng.random((dim, dim))
     return c.T @ c
 
@@ -118,15 +99,8 @@ def bayes_predict(x: np.ndarray, mean1: np.ndarray, covariance: np.ndarray) -> n
     return (x.astype(np.float64) @ w > 0.5 * mean1 @ w).astype(np.int64)
 
 
-@dataclass(frozen=True)
-class SeedData:
-    """One seed's draw: a pool the training prefixes come from, and the test set all sizes share."""
-
-    x_pool: np.ndarray
-    y_pool: np.ndarray
-    x_test: np.ndarray
-    y_test: np.ndarray
-    bayes_accuracy: float
+SeedData = namedtuple("SeedData", "x_pool y_pool x_test y_test bayes_accuracy")
+"""One seed's draw: a pool the training prefixes come from, and the test set all sizes share."""
 
 
 def draw(config: DatasetSizeConfig, root: np.random.SeedSequence) -> SeedData:
@@ -148,12 +122,9 @@ def scaled(seed_data: SeedData, size: int) -> data.Split:
 
 def baseline_models(config: DatasetSizeConfig, random_state: int) -> dict:
     """scikit-learn's defaults, as the original used them, in the order of BASELINES."""
-    return {
-        "svm": SVC(),
-        "tree": DecisionTreeClassifier(random_state=random_state),
-        "forest": RandomForestClassifier(n_estimators=config.forest_trees, random_state=random_state),
-        "lda": LinearDiscriminantAnalysis(),
-    }
+    return {"svm": SVC(), "tree": DecisionTreeClassifier(random_state=random_state),
+            "forest": RandomForestClassifier(n_estimators=config.forest_trees, random_state=random_state),
+            "lda": LinearDiscriminantAnalysis()}
 
 
 def baseline_state(root: np.random.SeedSequence) -> int:
@@ -161,13 +132,9 @@ def baseline_state(root: np.random.SeedSequence) -> int:
     return int(seeding.generator(seeding.child(root, BASELINE_KEY), seeding.DATA).integers(2**31 - 1))
 
 
-def fit_baselines(config: DatasetSizeConfig, splits: list[list[data.Split]],
-                  roots: list[np.random.SeedSequence]) -> np.ndarray:
-    """`[train/test, baseline, size, seed]` accuracies of the scikit-learn models.
-
-    A prefix holding one class only (possible for the smallest sizes) gets that class as its
-    constant prediction, since the SVM refuses to fit it.
-    """
+def fit_baselines(config: DatasetSizeConfig, splits: list[list[data.Split]], roots: list) -> np.ndarray:
+    """`[train/test, baseline, size, seed]` accuracies of the scikit-learn models. A prefix holding one class
+    only (possible for the smallest sizes) predicts that class, since the SVM refuses to fit it."""
     scores = np.zeros((2, len(BASELINES), len(config.sizes), config.n_seeds), np.float32)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -192,11 +159,9 @@ def net_seed(root: np.random.SeedSequence, depth: int, size: int) -> np.random.S
 
 def train_group(config: DatasetSizeConfig, splits: list[list[data.Split]], roots: list[np.random.SeedSequence],
                 depth: int, group: list[int]) -> tuple[list[tuple[int, int]], History]:
-    """One ensemble: every (size, seed) of `group` trains until the group's longest recipe ends.
-
-    Sizes are padded to the group's largest training set and masked with `n_train`; a member that
-    needs fewer updates is read off at its own step, so grouping changes the cost, not the result.
-    """
+    """One ensemble: every (size, seed) of `group` trains until the group's longest recipe ends. Sizes are
+    padded to the largest training set and masked with `n_train`; a member that needs fewer updates is
+    read off at its own step, so grouping changes the cost, not the result."""
     steps = [updates(size, config.epochs, config.batch_size) for size in config.sizes]
     cells = [(z, s) for z in group for s in range(config.n_seeds)]
     rows = max(n_train(config.sizes[z]) for z in group)
@@ -219,15 +184,11 @@ def train_group(config: DatasetSizeConfig, splits: list[list[data.Split]], roots
     return cells, history
 
 
-def train_nets(config: DatasetSizeConfig, splits: list[list[data.Split]],
-               roots: list[np.random.SeedSequence]) -> tuple[np.ndarray, np.ndarray]:
-    """`[train/test, net, size, seed]` accuracies after each size's own epochs, and `[size, seed]`
-    test accuracies of the shallow net after as many updates as the largest size gets.
-
-    The shallow net is cheap, so all its sizes share one ensemble that runs to the longest recipe,
-    and reading every member off at the end gives the equal-updates control for free. The deep
-    net, several times costlier per update, is grouped by length to waste at most GROUP_RATIO x.
-    """
+def train_nets(config: DatasetSizeConfig, splits: list[list[data.Split]], roots: list) -> tuple[np.ndarray, np.ndarray]:
+    """`[train/test, net, size, seed]` accuracies after each size's own epochs, and `[size, seed]` test
+    accuracies of the shallow net after as many updates as the largest size gets: all its sizes share one
+    ensemble run to the longest recipe, so reading members off at the end gives that control for free.
+    The deep net, several times costlier per update, is grouped by length to waste at most GROUP_RATIO x."""
     scores = np.zeros((2, len(NETS), len(config.sizes), config.n_seeds), np.float32)
     equal_updates = np.zeros((len(config.sizes), config.n_seeds), np.float32)
     steps = [updates(size, config.epochs, config.batch_size) for size in config.sizes]
@@ -271,159 +232,66 @@ class DatasetSize(Experiment):
         return arrays, dims, coords
 
     @staticmethod
-    def accuracy(result: Result, model: str, kind: str = "test") -> np.ndarray:
-        """`[size, seed]` accuracies of one model."""
-        return result[f"{kind}_accuracy"][result.coords["model"].index(model)]
+    def accuracies(result: Result, kind: str = "test") -> dict[str, np.ndarray]:
+        """`[size, seed]` accuracies of every model, by name."""
+        return {m: result.select(f"{kind}_accuracy", model=m) for m in MODELS}
 
     @classmethod
-    def deep_lead(cls, result: Result) -> np.ndarray:
-        """`[size, seed]` test accuracy of the deep net minus the shallow one's, paired by seed."""
-        return cls.accuracy(result, "deep") - cls.accuracy(result, "shallow")
+    def one_batch(cls, result: Result) -> np.ndarray:
+        """Sizes whose training set fits in one batch: each gets exactly `epochs` updates (the config ensures one)."""
+        return np.array([n_train(n) for n in result.coords["size"]]) <= result.config["batch_size"]
 
     @classmethod
-    def one_batch_sizes(cls, result: Result) -> np.ndarray:
-        """Sizes whose training set fits in one batch: each gets exactly `epochs` updates."""
-        rows = np.array([n_train(n) for n in result.coords["size"]])
-        return rows <= result.config["batch_size"]
-
-    @classmethod
-    def largest_one_batch(cls, result: Result) -> int:
-        """Index of the largest size still trained for only `epochs` updates (the config ensures one)."""
-        return int(np.flatnonzero(cls.one_batch_sizes(result))[-1])
-
-    @classmethod
-    def claims(cls, result: Result) -> list[stats.Claim]:
-        judged = result.judged
-        acc = {m: cls.accuracy(result, m) for m in MODELS}
+    def declare(cls, result: Result) -> list[stats.Claim]:
+        acc, small, epochs, most = (cls.accuracies(result), cls.one_batch(result), result.config["epochs"],
+                                    int(result["updates"].max()))
         worst_net, best_net = np.minimum(acc["shallow"], acc["deep"]), np.maximum(acc["shallow"], acc["deep"])
-        best_tree = np.maximum(acc["tree"], acc["forest"])
-        lead = cls.deep_lead(result)
-        found = [
-            stats.Claim(
-                "nets_beat_svm_every_size",
-                "Both networks beat the SVM at every size (judged on each seed's smallest margin over sizes "
-                "and the two networks).",
-                stats.threshold((worst_net - acc["svm"]).min(axis=0), above=True, level=0.0, judged=judged)),
-            stats.Claim(
-                "nets_beat_trees_every_size",
-                "Both networks beat the decision tree and the random forest at every size (each seed's smallest "
-                "margin).",
-                stats.threshold((worst_net - best_tree).min(axis=0), above=True, level=0.0, judged=judged)),
-            stats.Claim(
-                "deep_ahead_of_shallow",
-                "The deep network is ahead of the shallow one, averaged over the sizes (paired by seed).",
-                stats.paired_difference(acc["deep"].mean(axis=0), acc["shallow"].mean(axis=0), greater=True,
-                                        judged=judged)),
-            stats.Claim(
-                "deep_lead_grows_with_n",
-                "The deep network's lead over the shallow one grows as n grows.",
-                stats.monotone_trend(lead.T, "increasing", levels=result.coords["size"], judged=judged)),
-            stats.Claim(
-                "lda_beats_nets_every_size",
-                "A linear classifier (LDA) beats both networks at every size (each seed's smallest margin).",
-                stats.threshold((acc["lda"] - best_net).min(axis=0), above=True, level=0.0, judged=judged)),
-            stats.Claim(
-                "nets_close_on_lda",
-                "The better network's deficit to LDA shrinks as n grows.",
-                stats.monotone_trend((acc["lda"] - best_net).T, "decreasing", levels=result.coords["size"],
-                                     judged=judged)),
+        return [
+            stats.Claim("nets_beat_baselines_every_size", "Both networks beat the SVM, the decision tree and the "
+                        "random forest at every size (each seed's smallest margin over sizes and both networks).",
+                        stats.all_of({LABELS[b]: stats.compare((worst_net - acc[b]).min(axis=0), level=0.0)
+                                      for b in ("svm", "tree", "forest")}), primary=True),
+            stats.Claim("deep_ahead_of_shallow", "The deep network is ahead of the shallow one, averaged over the "
+                        "sizes (paired by seed).", stats.paired(acc["deep"].mean(axis=0), acc["shallow"].mean(axis=0)),
+                        primary=True),
+            stats.Claim("deep_lead_grows_with_n", "The deep network's lead over the shallow one grows as n grows.",
+                        stats.trend((acc["deep"] - acc["shallow"]).T, "increasing", levels=result.coords["size"]),
+                        primary=True),
+            stats.Claim("lda_beats_nets_every_size", "A linear classifier (LDA) beats both networks at every size "
+                        "(each seed's smallest margin).", stats.compare((acc["lda"] - best_net).min(0), level=0.0)),
+            stats.Claim("shallow_with_more_updates_beats_deep", f"Trained for {most} updates (as many as the largest "
+                        f"size gets) instead of {epochs}, the shallow network beats the deep network's {epochs}-epoch "
+                        f"accuracy, averaged over the sizes that fit in one batch (paired by seed).",
+                        stats.paired(result["shallow_equal_updates"][small].mean(axis=0), acc["deep"][small].mean(0))),
         ]
-        small, peak = cls.one_batch_sizes(result), cls.largest_one_batch(result)
-        most, epochs = int(result["updates"].max()), result.config["epochs"]
-        if not small[-1]:
-            found.append(stats.Claim(
-                "deep_lead_shrinks_with_more_updates",
-                f"The deep network's lead is smaller at the largest size, n = {result.coords['size'][-1]}, than at "
-                f"n = {result.coords['size'][peak]}, the largest size that still trains for only "
-                f"{epochs} updates (paired by seed).",
-                stats.paired_difference(lead[peak], lead[-1], greater=True, judged=judged)))
-        found.append(stats.Claim(
-            "shallow_with_more_updates_beats_deep",
-            f"Trained for {most} updates (as many as the largest size gets) instead of {epochs}, the shallow "
-            f"network beats the deep network's {epochs}-epoch accuracy, averaged over the sizes that fit in "
-            f"one batch (paired by seed).",
-            stats.paired_difference(result["shallow_equal_updates"][small].mean(axis=0),
-                                    acc["deep"][small].mean(axis=0), greater=True, judged=judged)))
-        return found
 
     @classmethod
-    def summary(cls, found: list[stats.Claim]) -> dict[str, str]:
-        """Sentences for the page whose truth depends on the run, built from the verdicts."""
-        by_id = {claim.id: claim for claim in found}
-        if all(claim.verdict == stats.Verdict.NOT_JUDGED for claim in found):
-            unjudged = "This run's claims were not judged (a smoke run), so it neither agrees nor disagrees here."
-            return dict.fromkeys(("agreement", "question", "why_linear", "why_updates"), unjudged)
-        parts = {"nets_beat_svm_every_size": "that both networks beat the SVM at every size",
-                 "nets_beat_trees_every_size": "that both networks beat the tree and the forest at every size",
-                 "deep_ahead_of_shallow": "that the deep network is ahead of the shallow one"}
-        missed = [f"{text} {verdict_word(by_id[i])}" for i, text in parts.items()
-                  if by_id[i].verdict != stats.Verdict.SUPPORTED]
-        if not missed:
-            agreement = "Our run agrees with all three parts of the original's conclusion."
-        else:
-            agreement = (f"Our run agrees with {len(parts) - len(missed)} of the three parts of the original's "
-                         f"conclusion; the claim {'; the claim '.join(missed)}.")
-        grows = by_id["deep_lead_grows_with_n"]
-        question = (f"The premise of the question, that the deep network's lead grows with more data, "
-                    f"{verdict_word(grows)} in this run")
-        question += (": here more data did favour the deeper network." if grows.verdict == stats.Verdict.SUPPORTED
-                     else ", so the run does not show that more data favours deeper networks.")
-        return {"agreement": agreement, "question": question, "why_linear": cls._why_linear(by_id),
-                "why_updates": cls._why_updates(by_id)}
-
-    @staticmethod
-    def _why_linear(by_id: dict[str, stats.Claim]) -> str:
-        lda, close = by_id["lda_beats_nets_every_size"], by_id["nets_close_on_lda"]
-        if lda.verdict != stats.Verdict.SUPPORTED:
-            return (f"That LDA, which assumes the cut is straight, beats both networks at every size "
-                    f"{verdict_word(lda)} in this run, so the run cannot say that the networks' results owe "
-                    f"nothing to their depth.")
-        text = "In this run LDA, which assumes the cut is straight, beats both networks at every size"
-        text += (", and the networks close in on it as n grows" if close.verdict == stats.Verdict.SUPPORTED
-                 else f"; that the networks close in on it as n grows {verdict_word(close)}")
-        return text + (". Whatever the networks gain over the SVM and the trees is then the gain of one flexible "
-                       "method over others on a problem that needs no flexibility, not evidence that depth puts "
-                       "data to better use.")
-
-    @staticmethod
-    def _why_updates(by_id: dict[str, stats.Claim]) -> str:
-        shrinks = by_id.get("deep_lead_shrinks_with_more_updates")
-        catches_up = by_id["shallow_with_more_updates_beats_deep"]
-        sentences = []
-        if shrinks is not None:
-            sentences.append("In this run the deep network's lead is smaller at the largest size than at the "
-                             "largest one-batch size, as that account predicts."
-                             if shrinks.verdict == stats.Verdict.SUPPORTED else
-                             f"That the deep network's lead is smaller at the largest size than at the largest "
-                             f"one-batch size {verdict_word(shrinks)} in this run.")
-        sentences.append("Given as many updates as the largest size gets, the shallow network beats the deep "
-                         "one on average over the one-batch sizes (there the dashed curve lies below zero on "
-                         "average): what depth gains at those sizes, training time also buys."
-                         if catches_up.verdict == stats.Verdict.SUPPORTED else
-                         f"That the shallow network, given as many updates as the largest size gets, beats the "
-                         f"deep one at the one-batch sizes {verdict_word(catches_up)} in this run, so the run "
-                         f"cannot attribute the deep network's lead to training speed.")
-        return " ".join(sentences)
-
-    @classmethod
-    def numbers(cls, result: Result) -> dict[str, float]:
-        """The run's numbers the page quotes."""
-        lead = cls.deep_lead(result).mean(axis=1)
-        peak = cls.largest_one_batch(result)
-        return {
-            "one_batch_n": float(result.config["batch_size"] / TRAIN_FRACTION),
-            "bayes_mean": float(result["bayes_accuracy"].mean()),
-            "bayes_min": float(result["bayes_accuracy"].min()),
-            "lda_smallest": float(cls.accuracy(result, "lda")[0].mean()),
-            "deep_smallest": float(cls.accuracy(result, "deep")[0].mean()),
-            "deep_largest": float(cls.accuracy(result, "deep")[-1].mean()),
-            "lda_largest": float(cls.accuracy(result, "lda")[-1].mean()),
-            "forest_largest": float(cls.accuracy(result, "forest")[-1].mean()),
-            "lead_peak": float(lead[peak]),
-            "lead_largest": float(lead[-1]),
-            "size_peak": float(result.coords["size"][peak]),
-            "shallow_train_peak": float(cls.accuracy(result, "shallow", "train")[peak].mean()),
-            "deep_train_peak": float(cls.accuracy(result, "deep", "train")[peak].mean()),
+    def numbers(cls, result: Result) -> dict:
+        """Mean accuracies (`fit`: on the training points) and the deep net's `lead` at the smallest and largest
+        sizes and at `peak`, the largest size of one batch; the claims' counts; settings derived from the config.
+        `holm_floor` is the smallest adjusted p-value a secondary claim can reach with this many seeds."""
+        config, sizes, acc, declared = result.config, result.coords["size"], cls.accuracies(result), cls.declare(result)
+        peak, batch = int(np.flatnonzero(cls.one_batch(result))[-1]), min(config["batch_size"], n_train(sizes[0]))
+        fit, found = cls.accuracies(result, "train"), {claim.id: claim.evidence.values for claim in declared}
+        series = acc | {"lead": acc["deep"] - acc["shallow"]} | {f"{m}_fit": fit[m] for m in NETS}
+        trend, lda, beats = (found[i] for i in ("deep_lead_grows_with_n", "lda_beats_nets_every_size",
+                                                "nets_beat_baselines_every_size"))
+        margins = "; ".join(f"{beats[f'{name}.median']:+.3f} against the {name}, positive in "
+                            f"{beats[f'{name}.n_claimed_side']:.0f} of {config['n_seeds']} seeds"
+                            for name in (LABELS[b] for b in ("svm", "tree", "forest")))
+        return {f"{m}_{end}": float(v[i].mean()) for m, v in series.items() for end, i in
+                (("smallest", 0), ("largest", -1), ("peak", peak))} | {
+            "lead_up": trend["n_agree"], "lead_down": trend["n_opposite"], "lead_mean": float(series["lead"].mean()),
+            "ahead_seeds": found["deep_ahead_of_shallow"]["n_claimed_side"], "baseline_margins": margins,
+            "lda_margin": lda["median"], "lda_seeds": lda["n_claimed_side"],
+            "control_diff": found["shallow_with_more_updates_beats_deep"]["mean_diff"],
+            "control_seeds": found["shallow_with_more_updates_beats_deep"]["n_claimed_side"],
+            "l2_full": l2_penalty(config["alpha"], config["batch_size"]), "smallest_batch": batch,
+            "l2_smallest": l2_penalty(config["alpha"], batch), "one_batch_n": config["batch_size"] / TRAIN_FRACTION,
+            "most_updates": int(result["updates"].max()), "largest_size": sizes[-1], "size_peak": sizes[peak],
+            "original_updates": updates(10_000, config["epochs"], config["batch_size"]),
+            "bayes_mean": float(result["bayes_accuracy"].mean()), "bayes_min": float(result["bayes_accuracy"].min()),
+            "holm_floor": 0.5 ** config["n_seeds"] * sum(not claim.primary for claim in declared),
         }
 
     @classmethod
@@ -434,27 +302,21 @@ class DatasetSize(Experiment):
     def _size_axis(cls, ax, result: Result, label: bool = True) -> None:
         """Log-scaled sizes, each tick also naming the networks' number of updates at that size."""
         sizes = result.coords["size"]
-        ax.set_xscale("log")
+        ax.set(xscale="log", xlabel=cls.SIZE_LABEL if label else "")
         ax.minorticks_off()
         ax.set_xticks(sizes, [f"{n}\n{u}" for n, u in zip(sizes, result["updates"])], fontsize=8)
-        if label:
-            ax.set_xlabel(cls.SIZE_LABEL)
 
     @classmethod
     def plot_accuracy(cls, result: Result):
-        """One panel per model, so that each seed band stays readable; the Bayes rule and the deep
-        network's mean repeat in every panel as common references."""
-        sizes = result.coords["size"]
+        """One panel per model, each seed band readable; the Bayes rule and the deep net's mean in every panel."""
+        sizes, acc, n_points = result.coords["size"], cls.accuracies(result), result.config["n_points"]
         fig, axes = plotting.figure(2, 3, height=2.9, sharex=True, sharey=True)
-        bayes = float(result["bayes_accuracy"].mean())
-        deep = cls.accuracy(result, "deep").mean(axis=1)
-        n_points = result.config["n_points"]
         for ax, model in zip(axes.flat, MODELS):
-            ax.axhline(bayes, color="#4a4a4a", linestyle=":", label="Bayes rule (mean)")
+            ax.axhline(result["bayes_accuracy"].mean(), color="#4a4a4a", linestyle=":", label="Bayes rule (mean)")
             if model != "deep":
-                ax.plot(sizes, deep, color=COLORS["deep"], linewidth=0.9, alpha=0.6, label="deep net (mean)")
-            plotting.mean_band(ax, sizes, cls.accuracy(result, model).T, color=COLORS[model],
-                               label="this model: mean, seed range")
+                ax.plot(sizes, acc["deep"].mean(axis=1), color=COLORS["deep"], linewidth=0.9, alpha=0.6,
+                        label="deep net (mean)")
+            plotting.mean_band(ax, sizes, acc[model].T, color=COLORS[model], label="this model: mean, seed range")
             ax.set_title(LABELS[model])
             cls._size_axis(ax, result, label=False)
         fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="upper center", ncols=3, fontsize=8)
@@ -467,27 +329,21 @@ class DatasetSize(Experiment):
     @classmethod
     def plot_gaps(cls, result: Result):
         """The deep lead with its training-length control, beside the fit that explains it."""
-        sizes = result.coords["size"]
-        fig, axes = plotting.figure(1, 2, height=3.8)
-        left, right = axes[0]
-        lead = cls.deep_lead(result)
-        for s in range(lead.shape[1]):
-            left.plot(sizes, lead[:, s], color=COLORS["deep"], linewidth=0.7, alpha=0.5)
-        epochs, most = result.config["epochs"], int(result["updates"].max())
+        sizes, acc, fit = result.coords["size"], cls.accuracies(result), cls.accuracies(result, "train")
+        epochs, most, lead = result.config["epochs"], int(result["updates"].max()), acc["deep"] - acc["shallow"]
+        fig, ((left, right),) = plotting.figure(1, 2, height=3.8)
+        left.plot(sizes, lead, color=COLORS["deep"], linewidth=0.7, alpha=0.5)
         plotting.mean_band(left, sizes, lead.T, color=COLORS["deep"],
                            label=f"both {epochs} epochs (thin lines: one per seed)")
-        control = cls.accuracy(result, "deep") - result["shallow_equal_updates"]
-        plotting.mean_band(left, sizes, control.T, color=COLORS["shallow"], linestyle="--",
-                           label=f"deep {epochs} epochs, shallow {most} updates")
+        plotting.mean_band(left, sizes, (acc["deep"] - result["shallow_equal_updates"]).T, color=COLORS["shallow"],
+                           linestyle="--", label=f"deep {epochs} epochs, shallow {most} updates")
         left.axhline(0.0, color="#4a4a4a", linewidth=0.8)
         left.set(ylabel="deep minus shallow test accuracy", title="The deep network's lead")
-        left.legend(loc="upper left", fontsize=8)
         for model in NETS:
-            plotting.mean_band(right, sizes, cls.accuracy(result, model, "train").T, label=LABELS[model],
-                               color=COLORS[model])
+            plotting.mean_band(right, sizes, fit[model].T, label=LABELS[model], color=COLORS[model])
         right.set(ylabel="training accuracy", title="Fit to the training points")
-        right.legend(loc="lower left", fontsize=8)
-        for ax in (left, right):
+        for ax, corner in ((left, "upper left"), (right, "lower left")):
             cls._size_axis(ax, result)
+            ax.legend(loc=corner, fontsize=8)
         fig.tight_layout()
         return fig

@@ -1,11 +1,9 @@
 """Atom 2: at a fixed parameter budget, does a deeper ReLU network fit alternating labels better?
 
-The original trained one network per depth, once, from an unseeded start, and labelled the depths
-by how often the shared layer was applied rather than by how many hidden layers there were. Here
-every depth of a wider sweep trains from the same seeded initial weights (one set per seed), so a
-comparison across depth is paired: the only difference between two members with the same seed is
-how many times the shared hidden layer is applied. Harder versions of the problem (more
-alternating points) train in the same ensemble, padded to the largest.
+Every depth of a wide sweep trains from the same seeded initial weights (one set per seed), so a
+comparison across depth is paired: two members with the same seed differ only in how many times
+the shared hidden layer is applied. Harder problems (more alternating points) train in the same
+ensemble, padded to the largest.
 """
 
 from __future__ import annotations
@@ -20,6 +18,7 @@ from atoms import data, plotting, seeding
 from atoms.config import Config, param
 from atoms.engine import Data, Init, Members, Network, Recording, Training, predict, train
 from atoms.experiment import Experiment, Result
+from atoms.prose import join_words
 
 GRID_PER_POINT = 10
 """Grid samples per gap between training points: fine enough that two sign changes of the output
@@ -39,7 +38,6 @@ ORIGINAL_ACCURACY = (0.625, 0.625, 0.688)
 """The original's single unseeded run on 16 points, as printed in its notebook."""
 
 ORIGINAL_POINTS = 16
-"""The original's problem: 16 alternating points."""
 
 CLASS_MARKERS = {0: ("v", plotting.COLORS[0]), 1: ("^", plotting.COLORS[1])}
 """Training labels drawn above the stripes, in the colours the stripes use for each class."""
@@ -88,10 +86,9 @@ def sign_changes(margin: np.ndarray, x_grid: np.ndarray, n: int) -> np.ndarray:
 def depth_groups(hidden_layers: tuple[int, ...]) -> list[tuple[int, ...]]:
     """The shallower and the deeper half of the depths, each trained as its own ensemble.
 
-    An ensemble applies the shared layer as often as its deepest member needs (shallower members
-    discard the extra applications), so splitting the sweep in two saves about a quarter of that
-    work for the cost of one more trace. Each member trains exactly as it would in one ensemble;
-    only its margins, read off a shared grid by a batched forward pass, may round differently.
+    An ensemble applies the shared layer as often as its deepest member needs, so splitting the
+    sweep in two saves about a quarter of that work for one more trace. Each member trains exactly
+    as in one ensemble; only margins read off a shared grid by a batched forward pass may round differently.
     """
     half = len(hidden_layers) // 2
     return [group for group in (tuple(hidden_layers[:half]), tuple(hidden_layers[half:])) if group]
@@ -126,7 +123,7 @@ def point_margins(network: Network, members: Members, params, n_points, problem)
 
 class DepthFixedParameters(Experiment):
     name = "02_depth_fixed_parameters"
-    title = "Depth at a fixed parameter budget: alternating points"
+    title = "Depth at a fixed parameter budget: does a deeper network fit alternating labels better?"
     Config = DepthFixedParametersConfig
 
     @staticmethod
@@ -186,200 +183,96 @@ class DepthFixedParameters(Experiment):
                          for p, n in enumerate(result.coords["points"])])
 
     @classmethod
-    def flat(cls, result: Result) -> np.ndarray:
-        """`[points, hidden_layers, seed]`: networks whose output no longer depends on x."""
-        return np.ptp(result["margin"], axis=-1) < FLAT_RANGE
+    def declare(cls, result: Result) -> list[stats.Claim]:
+        depths, problems = result.coords["hidden_layers"], result.coords["points"]
+        changes = cls.sign_change_counts(result)
 
-    @classmethod
-    def claims(cls, result: Result) -> list[stats.Claim]:
-        depths, judged = result.coords["hidden_layers"], result.judged
-        accuracy, changes = result["accuracy"], cls.sign_change_counts(result)
-        span = f"from {depths[0]} to {depths[-1]} hidden layers"
+        def accuracy(n, depth):
+            return result.select("accuracy", points=n)[depths.index(depth)]
+
+        def every(evidence) -> stats.Evidence:
+            return stats.all_of({f"{n} points": evidence(p, n) for p, n in enumerate(problems)})
+
+        span, low, high = f"from {depths[0]} to {depths[-1]} hidden layers", min(ORIGINAL_DEPTHS), max(ORIGINAL_DEPTHS)
         found = []
-        original = [depths.index(d) for d in ORIGINAL_DEPTHS if d in depths]
-        if ORIGINAL_POINTS in result.coords["points"] and len(original) == len(ORIGINAL_DEPTHS):
-            p = result.coords["points"].index(ORIGINAL_POINTS)
+        if ORIGINAL_POINTS in problems and set(ORIGINAL_DEPTHS) <= set(depths):
             found.append(stats.Claim(
                 "original_depths_rise",
                 "On the original 16 points, training accuracy rises from 2 to 3 to 4 hidden layers "
                 "(the original's three networks, which it labelled depth 1, 2, 3).",
-                stats.monotone_trend(accuracy[p][original].T, "increasing", levels=list(ORIGINAL_DEPTHS),
-                                     judged=judged)))
-        deepest_original = max(ORIGINAL_DEPTHS)
-        for p, n in enumerate(result.coords["points"]):
+                stats.trend(np.stack([accuracy(ORIGINAL_POINTS, d) for d in ORIGINAL_DEPTHS], axis=1),
+                            "increasing", levels=list(ORIGINAL_DEPTHS)), primary=True))
+        found.append(stats.Claim(
+            "accuracy_rises", f"On every problem, training accuracy rises with depth {span}.",
+            every(lambda p, n: stats.trend(result["accuracy"][p].T, "increasing", levels=depths)), primary=True))
+        if {low, high} <= set(depths):
             found.append(stats.Claim(
-                f"accuracy_rises_{n}",
-                f"With {n} points, training accuracy rises with depth {span}.",
-                stats.monotone_trend(accuracy[p].T, "increasing", levels=depths, judged=judged)))
-            if {min(ORIGINAL_DEPTHS), deepest_original} <= set(depths):
-                found.append(stats.Claim(
-                    f"four_beats_two_{n}",
-                    f"With {n} points, {deepest_original} hidden layers (the original's deepest network) reach a "
-                    f"higher training accuracy than {min(ORIGINAL_DEPTHS)} (its shallowest), paired by seed.",
-                    stats.paired_difference(accuracy[p, depths.index(deepest_original)],
-                                            accuracy[p, depths.index(min(ORIGINAL_DEPTHS))],
-                                            greater=True, judged=judged)))
-            if deepest_original in depths and depths[-1] > deepest_original:
-                found.append(stats.Claim(
-                    f"deeper_than_original_helps_{n}",
-                    f"With {n} points, {depths[-1]} hidden layers reach a higher training accuracy than "
-                    f"{deepest_original}, the original's deepest (paired by seed: the same initial weights).",
-                    stats.paired_difference(accuracy[p, -1], accuracy[p, depths.index(deepest_original)],
-                                            greater=True, judged=judged)))
-                found.append(stats.Claim(
-                    f"deeper_than_original_more_sign_changes_{n}",
-                    f"With {n} points, {depths[-1]} hidden layers make more sign changes along x than "
-                    f"{deepest_original} (paired by seed).",
-                    stats.paired_difference(changes[p, -1].astype(float),
-                                            changes[p, depths.index(deepest_original)].astype(float),
-                                            greater=True, judged=judged)))
+                "four_beats_two",
+                f"On every problem, {high} hidden layers (the original's deepest network) reach a higher training "
+                f"accuracy than {low} (its shallowest), paired by seed.",
+                every(lambda p, n: stats.paired(accuracy(n, high), accuracy(n, low)))))
+        if high in depths and depths[-1] > high:
             found.append(stats.Claim(
-                f"sign_changes_rise_{n}",
-                f"With {n} points, the output changes sign more often along x as depth grows {span}.",
-                stats.monotone_trend(changes[p].T, "increasing", levels=depths, judged=judged)))
+                "deeper_than_original_helps",
+                f"On every problem, {depths[-1]} hidden layers reach a higher training accuracy than {high}, "
+                f"the original's deepest (paired by seed: the same initial weights).",
+                every(lambda p, n: stats.paired(accuracy(n, depths[-1]), accuracy(n, high)))))
+        found.append(stats.Claim(
+            "sign_changes_rise", f"On every problem, the output changes sign more often along x as depth grows {span}.",
+            every(lambda p, n: stats.trend(changes[p].T, "increasing", levels=depths))))
         return found
 
     @classmethod
-    def findings(cls, result: Result, found: list[stats.Claim]) -> dict[str, str]:
-        """The conclusion's sentences whose truth depends on the run, worded from the verdicts and data."""
-        by_id = {claim.id: claim for claim in found}
-        sentences = {"agreement": cls._agreement(result, by_id.get("original_depths_rise")),
-                     "original_in_range": cls._original_in_range(result),
-                     "collapse": cls._collapse(result)}
-        sweep, two_to_four, beyond, beyond_changes, changes = [], [], [], [], []
-        deepest, shallowest = max(ORIGINAL_DEPTHS), min(ORIGINAL_DEPTHS)
-        for p, n in enumerate(result.coords["points"]):
-            sweep.append(cls._sweep(result, p, by_id[f"accuracy_rises_{n}"]))
-            if f"four_beats_two_{n}" in by_id:
-                two_to_four.append(cls._paired(n, by_id[f"four_beats_two_{n}"], deepest, shallowest))
-            if f"deeper_than_original_helps_{n}" in by_id:
-                beyond.append(cls._paired(n, by_id[f"deeper_than_original_helps_{n}"],
-                                          result.coords["hidden_layers"][-1], deepest))
-                beyond_changes.append(cls._paired(
-                    n, by_id[f"deeper_than_original_more_sign_changes_{n}"], result.coords["hidden_layers"][-1],
-                    deepest, better="make more sign changes than", worse="make fewer sign changes than",
-                    unit="sign changes", scale=1))
-            changes.append(cls._sign_changes(result, p))
-        sentences["two_to_four"] = " ".join(two_to_four) or "This run leaves out 2 or 4 hidden layers."
-        sentences["sweep"] = " ".join(sweep)
-        sentences["beyond"] = " ".join(beyond) or "This run does not go deeper than the original's 4 hidden layers."
-        sentences["beyond_changes"] = " ".join(beyond_changes)
-        sentences["sign_changes"] = " ".join(changes)
-        sentences["reach"] = cls._reach(result)
-        sentences["settling"] = cls._settling(result)
-        return sentences
+    def numbers(cls, result: Result) -> dict:
+        """What the page quotes; per-problem lists read "... with 16 points; ... with 32 points"."""
+        depths, problems = result.coords["hidden_layers"], result.coords["points"]
+        accuracy, changes = result["accuracy"], cls.sign_change_counts(result)
+        flat = np.ptp(result["margin"], axis=-1) < FLAT_RANGE  # the output no longer depends on x
+        values = {claim.id: claim.evidence.values for claim in cls.declare(result)}
 
-    @staticmethod
-    def _agreement(result: Result, claim: stats.Claim | None) -> str:
-        if claim is None:
-            return ("This run leaves out the original's three networks on 16 points, so it does not judge the "
-                    "original's conclusion.")
-        values, n = claim.judgement.values, claim.judgement.values["n_seeds"]
-        up, down = values["n_agree"], values["n_opposite"]
-        counts = f"accuracy trends upward from 2 to 4 hidden layers in {up} of {n} seeds and downward in {down}"
-        return {
-            stats.Verdict.SUPPORTED: f"**Our run agrees with the original** on its own three networks: {counts}.",
-            stats.Verdict.NOT_SUPPORTED: f"**Our run contradicts the original** on its own three networks: {counts}.",
-            stats.Verdict.INCONCLUSIVE: f"**Our run can neither confirm nor refute the original** on its own three "
-                                        f"networks: {counts}, too mixed for a sign test over {n} seeds to call.",
-            stats.Verdict.NOT_JUDGED: f"This `{result.config['profile']}` run is too small to judge the original's "
-                                      f"conclusion ({counts}).",
-        }[claim.verdict]
+        def each(phrase) -> str:
+            return "; ".join(f"{phrase(p, n)} with {n} points" for p, n in enumerate(problems))
 
-    @staticmethod
-    def _original_in_range(result: Result) -> str:
-        points, depths = result.coords["points"], result.coords["hidden_layers"]
-        if ORIGINAL_POINTS not in points or not set(ORIGINAL_DEPTHS) <= set(depths):
-            return "This run does not include all three of the original's networks."
-        accuracy = result["accuracy"][points.index(ORIGINAL_POINTS)]
-        spans, inside = [], 0
-        for depth, theirs in zip(ORIGINAL_DEPTHS, ORIGINAL_ACCURACY):
-            ours = accuracy[depths.index(depth)]
-            inside += int(ours.min() <= theirs <= ours.max())
-            spans.append(f"{depth} hidden layers {100 * ours.min():.1f}% to {100 * ours.max():.1f}%")
-        return (f"The original's single-run accuracies fall within the spread of our seeds at {inside} of its 3 "
-                f"depths (ours: {'; '.join(spans)}).")
+        def part(claim_id: str, template: str) -> str:  # an all_of claim's values; pp: mean_diff in points
+            def fill(p, n):
+                found = {key.split(".", 1)[1]: v for key, v in values[claim_id].items() if key.startswith(f"{n} ")}
+                return template.format(pp=100 * found.get("mean_diff", 0.0), **found)
+            return each(fill)
 
-    @staticmethod
-    def _mean_path(mean: np.ndarray, depths: list[int], what: str, form: str, scale: float = 1.0) -> str:
-        """Where a mean over seeds starts, peaks (the deepest of tied maxima) and ends along the sweep, in words."""
-        def at(i):
-            return f"{form.format(scale * mean[i])} with {depths[i]}"
-        peak = len(mean) - 1 - int(np.argmax(mean[::-1]))
-        if peak == len(depths) - 1:
-            return f"{what} goes from {at(0)} hidden layers to its peak, {at(peak)}"
-        if peak == 0:
-            return f"{what} is highest at the start, {at(0)} hidden layers, and ends at {at(-1)}"
-        return f"{what} goes from {at(0)} hidden layers to a peak of {at(peak)} and ends at {at(-1)}"
-
-    @classmethod
-    def _sweep(cls, result: Result, p: int, claim: stats.Claim) -> str:
-        n, depths = result.coords["points"][p], result.coords["hidden_layers"]
-        values = claim.judgement.values
-        path = cls._mean_path(result["accuracy"][p].mean(axis=-1), depths, "mean accuracy", "{:.1f}%", 100)
-        trend = {
-            stats.Verdict.SUPPORTED: "rises consistently over the whole sweep",
-            stats.Verdict.NOT_SUPPORTED: "falls consistently over the whole sweep",
-            stats.Verdict.INCONCLUSIVE: "shows no consistent trend over the whole sweep",
-            stats.Verdict.NOT_JUDGED: "is not judged in this profile",
-        }[claim.verdict]
-        return (f"With {n} points, accuracy {trend} (upward in {values['n_agree']} of {values['n_seeds']} seeds, "
-                f"downward in {values['n_opposite']}): {path}.")
-
-    @staticmethod
-    def _paired(n: int, claim: stats.Claim, deeper: int, shallower: int, *, better: str = "beat",
-                worse: str = "fall short of", unit: str = "percentage points", scale: float = 100) -> str:
-        """One paired comparison of two depths in words: which wins, by how much, how sure."""
-        values = claim.judgement.values
-        evidence = (f"{scale * values['mean_diff']:+.1f} {unit} on average, 95% interval "
-                    f"{scale * values['low']:+.1f} to {scale * values['high']:+.1f}, higher in "
-                    f"{values['n_positive']} of {values['n_seeds']} seeds")
-        verdict = {
-            stats.Verdict.SUPPORTED: f"**{deeper} hidden layers {better} {shallower}**",
-            stats.Verdict.NOT_SUPPORTED: f"**{deeper} hidden layers {worse} {shallower}**",
-            stats.Verdict.INCONCLUSIVE: f"this run cannot tell {deeper} hidden layers from {shallower}",
-            stats.Verdict.NOT_JUDGED: f"{deeper} hidden layers against {shallower} is not judged in this profile",
-        }[claim.verdict]
-        return f"With {n} points, {verdict} ({evidence})."
-
-    @classmethod
-    def _sign_changes(cls, result: Result, p: int) -> str:
-        n, depths = result.coords["points"][p], result.coords["hidden_layers"]
-        counts = cls.sign_change_counts(result)[p]
-        path = cls._mean_path(counts.mean(axis=-1), depths, "the mean number of sign changes", "{:.1f}")
-        fits = int(np.sum(result["accuracy"][p] == 1.0))
-        return (f"With {n} points (which need {n - 1} sign changes), {path}; the most any network made is "
-                f"{int(counts.max())}, and {fits} of {counts.size} networks classify every point correctly.")
-
-    @classmethod
-    def _reach(cls, result: Result) -> str:
-        needed = np.array(result.coords["points"])[:, None, None] - 1
-        reached = cls.sign_change_counts(result) >= needed
-        if not reached.any():
-            return "No network in this run made as many sign changes as a perfect fit needs."
-        return f"{int(reached.sum())} of {reached.size} networks made as many sign changes as a perfect fit needs."
-
-    @staticmethod
-    def _settling(result: Result) -> str:
-        """How much the mean accuracy still moved in the second half of training: the cost of halving
-        the original's step budget is bounded by how far the curves were from flat."""
         steps, curve = result["step"], result["accuracy_curve"].mean(axis=2)
         half = int(np.searchsorted(steps, steps[-1] // 2))
         moved = np.abs(curve[..., -1] - curve[..., half])
-        p, d = np.unravel_index(int(np.argmax(moved)), moved.shape)
-        return (f"Between step {steps[half]:,} and step {steps[-1]:,}, the mean accuracy of any (problem, depth) "
-                f"moved by at most {100 * moved.max():.1f} percentage points (the most: "
-                f"{result.coords['points'][p]} points, {result.coords['hidden_layers'][d]} hidden layers).")
-
-    @classmethod
-    def _collapse(cls, result: Result) -> str:
-        flat = cls.flat(result)
-        if not flat.any():
-            return ("No network in this run ended with a constant output, the mark of a network whose last hidden "
-                    "layer no longer responds to x.")
-        depths = np.array(result.coords["hidden_layers"])[np.nonzero(flat)[1]]
-        return (f"{int(flat.sum())} of {flat.size} networks ended with a constant output, their last hidden layer "
-                f"no longer responding to x; they had {', '.join(str(d) for d in sorted(set(depths)))} hidden layers.")
+        p_moved, d_moved = np.unravel_index(int(np.argmax(moved)), moved.shape)
+        flat_depths = sorted({depths[d] for d in np.nonzero(flat)[1]})
+        won = "{pp:+.1f} percentage points, higher in {n_claimed_side:.0f} of {n_seeds:.0f} seeds,"
+        found = {
+            "n_parameters": cls.n_parameters(result), "depth_min": depths[0], "depth_max": depths[-1],
+            "problems": join_words([str(n) for n in problems]), "n_networks": int(accuracy.size),
+            "accuracy_means": each(lambda p, n: ", ".join(f"{m:.1%}" for m in accuracy[p].mean(axis=-1))),
+            "accuracy_counts": part("accuracy_rises", "up in {n_agree:.0f}, down in {n_opposite:.0f}"),
+            "sign_counts": part("sign_changes_rise", "up in {n_agree:.0f}, down in {n_opposite:.0f}"),
+            "sign_change_means": each(lambda p, n: ", ".join(f"{m:.1f}" for m in changes[p].mean(axis=-1))),
+            "sign_change_most": each(lambda p, n: f"{changes[p].max()} (a perfect fit needs {n - 1})"),
+            "n_reached": int(np.sum(changes >= np.array(problems)[:, None, None] - 1)),
+            "n_perfect": int(np.sum(accuracy == 1.0)), "n_flat": int(flat.sum()),
+            "flat_depths": join_words([str(d) for d in flat_depths]) if flat_depths else "none",
+            "half_step": int(steps[half]), "last_step": int(steps[-1]), "settle_moved": float(100 * moved.max()),
+            "settle_points": problems[p_moved], "settle_depth": depths[d_moved],
+        }
+        if "four_beats_two" in values:
+            found["four_vs_two"] = part("four_beats_two", won)
+        if "deeper_than_original_helps" in values:
+            found["deepest_vs_original"] = part("deeper_than_original_helps", won)
+        if "original_depths_rise" in values:
+            rows = [result.select("accuracy", points=ORIGINAL_POINTS)[depths.index(d)] for d in ORIGINAL_DEPTHS]
+            trend = values["original_depths_rise"]
+            found.update(
+                original_up=trend["n_agree"], original_down=trend["n_opposite"],
+                original_accuracy=join_words([f"{a:.1%}" for a in ORIGINAL_ACCURACY]),
+                original_inside=sum(int(r.min() <= a <= r.max()) for r, a in zip(rows, ORIGINAL_ACCURACY)),
+                original_spans="; ".join(f"{d} hidden layers {r.min():.1%} to {r.max():.1%}"
+                                         for d, r in zip(ORIGINAL_DEPTHS, rows)))
+        return found
 
     @classmethod
     def plot(cls, result: Result) -> list:
@@ -390,8 +283,7 @@ class DepthFixedParameters(Experiment):
         points, depths = result.coords["points"], result.coords["hidden_layers"]
         changes = cls.sign_change_counts(result)
         fig, axes = plotting.figure(2, len(points), width=4.5 * len(points) + 0.5, height=2.9, sharex=True)
-        for p, n in enumerate(points):
-            top, bottom = axes[0, p], axes[1, p]
+        for p, (n, top, bottom) in enumerate(zip(points, *axes)):
             for values, ax in ((result["accuracy"][p], top), (changes[p], bottom)):
                 ax.plot(depths, values, color="#9aa5b1", linewidth=0.7, alpha=0.8)
                 plotting.mean_band(ax, depths, values.T, label="mean over seeds, band from worst to best",
@@ -407,10 +299,7 @@ class DepthFixedParameters(Experiment):
             bottom.set(xlabel="hidden layers applied", xticks=depths, ylim=(0, n))
         axes[0, 0].set_ylabel("training accuracy")
         axes[1, 0].set_ylabel("sign changes of the output")
-        handles = {}
-        for ax in axes.flat:
-            for handle, label in zip(*ax.get_legend_handles_labels()):
-                handles.setdefault(label, handle)
+        handles = {label: handle for ax in axes.flat for handle, label in zip(*ax.get_legend_handles_labels())}
         fig.legend(handles.values(), handles.keys(), loc="lower center", ncol=3, fontsize=8)
         fig.tight_layout(rect=(0, 0.09, 1, 1))
         return fig
@@ -437,16 +326,11 @@ class DepthFixedParameters(Experiment):
                 wrong_seed, wrong_point = np.nonzero(result["point_margin"][p, d, :, :n] <= 0)
                 ax.scatter(x[wrong_point, 0], wrong_seed, marker="o", s=5, color="black", edgecolors="none")
                 ax.set_ylim(len(seeds) - 0.5, -1.3)
-                if p == 0:
-                    ax.set_title(f"{depth} hidden layers")
+                ax.set(title=f"{depth} hidden layers" if p == 0 else "", xlabel="x" if p == len(points) - 1 else "")
                 if d == 0:
-                    ax.set_ylabel(f"{n} points: seed")
-                    ax.set_yticks(range(len(seeds)))
-                if p == len(points) - 1:
-                    ax.set_xlabel("x")
+                    ax.set(ylabel=f"{n} points: seed", yticks=range(len(seeds)))
         fig.tight_layout(rect=(0, 0, 0.93, 1))
-        bar = fig.colorbar(image, ax=axes, fraction=0.02, pad=0.01)
-        bar.set_label("p(class 1) − p(class 0)")
+        fig.colorbar(image, ax=axes, fraction=0.02, pad=0.01).set_label("p(class 1) − p(class 0)")
         return fig
 
     @classmethod
@@ -454,8 +338,7 @@ class DepthFixedParameters(Experiment):
         points, depths, steps = result.coords["points"], result.coords["hidden_layers"], result["step"]
         fig, axes = plotting.figure(1, len(points), width=4.5 * len(points) + 0.5, height=3.0, sharey=True)
         colors = matplotlib.colormaps["viridis"](np.linspace(0, 0.9, len(depths)))
-        for p, n in enumerate(points):
-            ax = axes[0, p]
+        for p, (n, ax) in enumerate(zip(points, axes[0])):
             for d, depth in enumerate(depths):
                 ax.plot(steps, result["accuracy_curve"][p, d].mean(axis=0), color=colors[d],
                         label=f"{depth} hidden layers")
