@@ -1,12 +1,17 @@
-"""Chapter 4's own helpers: the data split, the remedies' weights, and oversampling trained as weights."""
+"""Chapter 4's own helpers and claims: the data split, the remedies' weights, oversampling trained as weights,
+and equivalence claimed only with a positive control."""
 
 import numpy as np
 import pytest
 
 from atoms import data, seeding
+from atoms.claims import Verdict, judge
 from atoms.engine import Data, Init, Members, Network, Recording, Training, train
-from atoms.experiments.class_imbalance import (ClassImbalance, class_counts, draw_problem, median_seed, recalls,
+from atoms.experiment import Result
+from atoms.experiments.class_imbalance import (ARMS, ClassImbalance, class_counts, draw_problem, median_seed, recalls,
                                                remedy_weights)
+
+from conftest import smoke_result
 
 
 def _imbalanced(n_majority=25, n_minority=5):
@@ -79,3 +84,40 @@ def test_median_seed_is_the_middle_problem():
 def test_config_names_the_parameter_it_rejects(params, name):
     with pytest.raises(ValueError, match=name):
         ClassImbalance(**params)
+
+
+def _accuracy_result(none_at_worst, n_seeds=6, ratios=(1, 10, 100)):
+    """Every arm at 0.9 everywhere except no remedy at the largest ratio: only what `declare` reads."""
+    rng = np.random.default_rng(0)
+    accuracy = np.full((len(ARMS), len(ratios), n_seeds), 0.9, np.float32)
+    accuracy += rng.uniform(-0.005, 0.005, accuracy.shape).astype(np.float32)
+    accuracy[:, ratios.index(1)] = accuracy[0, ratios.index(1)]
+    accuracy[ARMS.index("none"), -1] = none_at_worst
+    config = {"profile": "full", "seed": 0, "n_seeds": n_seeds, "equivalence_margin": 0.02}
+    coords = {"arm": list(ARMS), "ratio": list(ratios), "seed": list(range(n_seeds))}
+    return Result(ClassImbalance.name, config, {"accuracy": accuracy}, {"accuracy": ("arm", "ratio", "seed")},
+                  coords, {"seconds": 0.0})
+
+
+def test_equivalence_with_balanced_training_needs_a_cost_the_run_can_detect():
+    """Oversampling matching balanced training is claimed only where the same run shows the unremedied loss."""
+    by_id = {c.id: c for c in judge(ClassImbalance.declare(_accuracy_result(none_at_worst=0.5)))}
+    assert by_id["oversampling_matches_balanced_training"].verdict is Verdict.SUPPORTED
+    no_cost = {c.id: c for c in judge(ClassImbalance.declare(_accuracy_result(none_at_worst=0.9)))}
+    claim = no_cost["oversampling_matches_balanced_training"]
+    assert claim.verdict is Verdict.INCONCLUSIVE and claim.evidence.values["control_p"] > 0.05
+    assert no_cost["remedies_equivalent_at_largest_ratio"].evidence.values["control_p"] > 0.05
+
+
+def test_claims_declare_one_to_three_primary_answers():
+    found = ClassImbalance.declare(_accuracy_result(none_at_worst=0.5))
+    assert [c.id for c in found if c.primary] == ["accuracy_falls_without_remedy", "remedies_gain_at_largest_ratio",
+                                                   "oversampling_matches_balanced_training"]
+
+
+def test_at_one_to_one_every_arm_is_the_unremedied_network():
+    """The remedies change nothing at 1:1, so one network per seed serves every arm there (a code check)."""
+    result = smoke_result(ClassImbalance)
+    at_one = result.select("recall", ratio=1)
+    for arm in range(1, len(ARMS)):
+        np.testing.assert_array_equal(at_one[arm], at_one[0])

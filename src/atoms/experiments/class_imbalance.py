@@ -1,16 +1,4 @@
-"""Atom 4: how much does class imbalance cost, and what do oversampling and class weights win back?
-
-The original trained on 1,200 points at majority:minority ratios from 1 to 100 and tested on a
-balanced set, but min-max scaled train and test each on its own range, so the balanced test set
-was shifted relative to the imbalanced training set. Here the scaling is fitted on the training
-rows only, every setting runs over several seeds, and each seed's networks share one problem, one
-test set and one initialization, so the comparisons between ratios and remedies are paired.
-
-Full-batch training on duplicated rows is the same objective as training on the original rows
-weighted by how often each one appears; oversampling is therefore trained as those multiplicity
-weights, which keeps every member at the same number of rows (tests/test_class_imbalance.py
-checks the two give the same training run).
-"""
+"""Atom 4: what class imbalance costs and what oversampling and class weights win back, paired by seed."""
 
 from __future__ import annotations
 
@@ -30,6 +18,12 @@ REMEDIES = ("none", "oversampling", "class_weights")
 ARMS = (*REMEDIES, "moved_threshold")
 ARM_LABELS = {"none": "no remedy", "oversampling": "oversampling", "class_weights": "class weights",
               "moved_threshold": "no remedy, threshold moved after training"}
+STYLES = {"none": (plotting.COLORS[1], "-"), "oversampling": (plotting.COLORS[0], "-"),
+          "class_weights": (plotting.COLORS[2], "--"), "moved_threshold": (plotting.COLORS[3], ":")}
+DIFFERENCES = {"gain_oversampling": ("oversampling", "none"), "gain_class_weights": ("class_weights", "none"),
+               "gain_moved_threshold": ("moved_threshold", "none"), "weights_over_threshold": ("class_weights",
+               "moved_threshold"), "oversampling_vs_balanced": ("oversampling", "balanced"),
+               "oversampling_vs_weights": ("oversampling", "class_weights")}  # page names: arm a minus arm b
 PANELS = ("none", "oversampling", "class_weights", "balanced")
 CLASSES = ("majority (0)", "minority (1)")
 GRID_POINTS = 81
@@ -37,13 +31,11 @@ GRID_POINTS = 81
 
 @dataclass(frozen=True)
 class ClassImbalanceConfig(Config):
-    ratios: tuple[int, ...] = param((1, 2, 5, 10, 20, 50, 100),
-                                    "Majority:minority ratios of the training set; must include 1.",
-                                    ge=1, le=1000, min_len=2)
+    ratios: tuple[int, ...] = param((1, 2, 5, 10, 20, 50, 100), "Majority:minority ratios of the training set; "
+                                    "must include 1.", ge=1, le=1000, min_len=2)
     n_train: int = param(1200, "Training points at every ratio.", ge=20, le=10_000)
     n_test: int = param(300, "Test points, half from each class (even).", ge=20, le=10_000)
-    hidden_units: int = param(16, "Units in each of the two sigmoid hidden layers (the original: 100).",
-                              ge=1, le=256)
+    hidden_units: int = param(16, "Units in each of the two sigmoid hidden layers (the original: 100).", ge=1, le=256)
     steps: int = param(500, "Full-batch Adam steps.", ge=1, le=100_000)
     learning_rate: float = param(0.003, "Adam learning rate.", gt=0, le=1)
     n_seeds: int = param(5, "Seeds per (ratio, remedy); each seed draws its own problem.", ge=2, le=100)
@@ -72,11 +64,7 @@ def class_counts(n: int, ratio: float) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class Problem:
-    """One seed's draw: a pool of points per class, the first `half_test` of each held out for testing.
-
-    Training sets at every ratio are taken from the same pool, so they share the covariance and
-    the test set: a change between ratios is the ratio's doing, not a new problem's.
-    """
+    """One seed's pool of points per class, the first `half_test` of each held out; every ratio draws from it."""
 
     x: np.ndarray
     rows: tuple[np.ndarray, np.ndarray]
@@ -95,7 +83,6 @@ class Problem:
 
 
 def draw_problem(config: ClassImbalanceConfig, rng: np.random.Generator) -> Problem:
-    """A balanced pool large enough for the biggest class at every ratio plus the test set."""
     half_test = config.n_test // 2
     largest = max(max(class_counts(config.n_train, r)) for r in config.ratios)
     x, y = data.gaussian_mixture(2 * (largest + half_test), 2, rng, class1_mean=CLASS1_MEAN, ratio=1.0)
@@ -103,13 +90,8 @@ def draw_problem(config: ClassImbalanceConfig, rng: np.random.Generator) -> Prob
 
 
 def remedy_weights(remedy: str, y: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Per-row loss weights; the engine averages weight * loss over the rows (Keras' convention).
-
-    Class weights are n / (2 n_c), so each class carries half of the loss. Oversampling repeats
-    randomly chosen minority rows until the classes are even; with full-batch training that is
-    the same objective as weighting each row by its count, rescaled from the mean over the
-    larger oversampled set to the mean over the original rows.
-    """
+    """Per-row loss weights: n / (2 n_c) for class weights; for oversampling, the rows' repeat counts, rescaled
+    (full-batch training on repeated rows equals training on rows weighted by their counts: tested)."""
     n = len(y)
     if remedy == "none":
         return np.ones(n, np.float32)
@@ -133,14 +115,12 @@ def _cells(config: ClassImbalanceConfig) -> list[tuple[int, int, str]]:
 
 
 def median_seed(accuracy: np.ndarray) -> int:
-    """The seed whose problem is of median difficulty, so the boundaries shown are neither the easiest nor the
-    hardest case."""
+    """The seed whose problem is of median difficulty, neither the easiest nor the hardest."""
     return int(np.argsort(accuracy, kind="stable")[len(accuracy) // 2])
 
 
 def _subset(members: Members, indices: list[int]) -> Members:
-    """The members `predict` evaluates; only their number matters once the weights are trained."""
-    return Members(seeds=[members.seeds[i] for i in indices])
+    return Members(seeds=[members.seeds[i] for i in indices])  # only their number matters once trained
 
 
 def _grid(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -184,22 +164,14 @@ class ClassImbalance(Experiment):
                                                     history.final_params)
         minority = drawn.train_rows(config.n_train, max(config.ratios))
         minority = minority[drawn.labels(minority) == 1]
-        arrays = {
-            "accuracy": accuracy,
-            "recall": recall,
-            "boundary": boundary,
-            "boundary_seed": np.array(shown, np.int64),
-            "grid_x": grid_x,
-            "grid_y": grid_y,
-            "test_points": drawn.x[drawn.test_rows],
-            "test_labels": drawn.labels(drawn.test_rows),
-            "minority_points": drawn.x[minority],
-            "train_counts": np.array([class_counts(config.n_train, r) for r in config.ratios], np.int64),
-        }
+        arrays = {"accuracy": accuracy, "recall": recall, "boundary": boundary,
+                  "boundary_seed": np.array(shown, np.int64), "grid_x": grid_x, "grid_y": grid_y,
+                  "test_points": drawn.x[drawn.test_rows], "test_labels": drawn.labels(drawn.test_rows),
+                  "minority_points": drawn.x[minority],
+                  "train_counts": np.array([class_counts(config.n_train, r) for r in config.ratios], np.int64)}
         dims = {"accuracy": ("arm", "ratio", "seed"), "recall": ("arm", "ratio", "seed", "class"),
                 "boundary": ("panel", "grid_y", "grid_x"), "boundary_seed": (), "grid_x": ("grid_x",),
-                "grid_y": ("grid_y",),
-                "test_points": ("test_row", "feature"), "test_labels": ("test_row",),
+                "grid_y": ("grid_y",), "test_points": ("test_row", "feature"), "test_labels": ("test_row",),
                 "minority_points": ("minority_row", "feature"), "train_counts": ("ratio", "class")}
         coords = {"arm": list(ARMS), "ratio": list(config.ratios), "seed": list(range(config.n_seeds)),
                   "class": list(CLASSES), "panel": list(PANELS), "feature": ["x1", "x2"]}
@@ -207,11 +179,7 @@ class ClassImbalance(Experiment):
 
     @staticmethod
     def _recalls(config, cells, splits, network, members, params) -> np.ndarray:
-        """Per-class recall on the balanced test set, `[arm, ratio, seed, class]`.
-
-        The remedies share each (seed, ratio)'s scaled test set, so one prediction serves all three.
-        At 1:1 every arm repeats the unremedied network, which is what each remedy reduces to there.
-        """
+        """Per-class recall on the balanced test set, `[arm, ratio, seed, class]`; at 1:1 every arm is 'none'."""
         recall = np.zeros((len(ARMS), len(config.ratios), config.n_seeds, 2), np.float32)
         groups: dict[tuple[int, int], list[int]] = {}
         for i, (s, r, _) in enumerate(cells):
@@ -244,166 +212,99 @@ class ClassImbalance(Experiment):
         return boundary, grid_x, grid_y
 
     @classmethod
-    def _index(cls, result: Result, arm: str, ratio: int | None = None) -> tuple[int, int]:
-        ratios = result.coords["ratio"]
-        return result.coords["arm"].index(arm), ratios.index(max(ratios) if ratio is None else ratio)
-
-    @classmethod
     def at_ratio(cls, result: Result, arm: str, ratio: int | None = None) -> np.ndarray:
-        """Test accuracy per seed of one arm at one ratio (the largest by default)."""
-        a, r = cls._index(result, arm, ratio)
-        return result["accuracy"][a, r]
+        return result.select("accuracy", arm=arm, ratio=max(result.coords["ratio"]) if ratio is None else ratio)
 
     @classmethod
-    def gains(cls, result: Result, arm: str) -> dict[str, np.ndarray]:
-        """The arm's accuracy minus no remedy's, paired by seed, per ratio: mean and 95% bootstrap interval."""
-        found = [stats.paired_difference(cls.at_ratio(result, arm, r), cls.at_ratio(result, "none", r),
-                                         judged=False).values for r in result.coords["ratio"]]
-        return {key: np.array([f[key] for f in found]) for key in ("mean_diff", "low", "high")}
-
-    @classmethod
-    def claims(cls, result: Result) -> list[stats.Claim]:
-        ratios, judged = result.coords["ratio"], result.judged
-        worst, margin = max(ratios), result.config["equivalence_margin"]
-        none = result["accuracy"][result.coords["arm"].index("none")]
-        minority = result["recall"][result.coords["arm"].index("none"), :, :, 1]
+    def declare(cls, result: Result) -> list[stats.Claim]:
+        ratios, margin = result.coords["ratio"], result.config["equivalence_margin"]
+        worst, balanced = max(ratios), cls.at_ratio(result, "none", 1)
         at = {arm: cls.at_ratio(result, arm) for arm in ARMS}
+        within = f"within ±{margin:g} ({100 * margin:g} percentage points); control:"
+        Claim = stats.Claim  # noqa: N806
         return [
-            stats.Claim("accuracy_falls_without_remedy",
-                        "Without a remedy, accuracy on the balanced test set falls as the training set's imbalance "
-                        "grows.",
-                        stats.monotone_trend(none.T, "decreasing", levels=ratios, judged=judged)),
-            stats.Claim("minority_recall_falls_without_remedy",
-                        "Without a remedy, the recall of the minority class falls as the imbalance grows.",
-                        stats.monotone_trend(minority.T, "decreasing", levels=ratios, judged=judged)),
-            stats.Claim("oversampling_gain_at_largest_ratio",
-                        f"At {worst}:1, oversampling raises test accuracy over no remedy (paired by seed).",
-                        stats.paired_difference(at["oversampling"], at["none"], judged=judged)),
-            stats.Claim("class_weights_gain_at_largest_ratio",
-                        f"At {worst}:1, class weights raise test accuracy over no remedy (paired by seed).",
-                        stats.paired_difference(at["class_weights"], at["none"], judged=judged)),
-            stats.Claim("remedies_equivalent_at_largest_ratio",
-                        f"At {worst}:1, oversampling and class weights reach the same test accuracy within "
-                        f"±{margin:g} ({100 * margin:g} percentage points).",
-                        stats.equivalence(at["oversampling"], at["class_weights"], margin=margin, judged=judged)),
-            stats.Claim("oversampling_matches_balanced_training",
-                        f"With oversampling, training at {worst}:1 reaches the test accuracy of balanced (1:1) "
-                        f"training within ±{margin:g} ({100 * margin:g} percentage points).",
-                        stats.equivalence(at["oversampling"], cls.at_ratio(result, "none", 1), margin=margin,
-                                          judged=judged)),
-            stats.Claim("class_weights_beat_moved_threshold",
-                        f"At {worst}:1, training with class weights beats moving the unremedied network's "
-                        f"threshold by log({worst}) after training.",
-                        stats.paired_difference(at["class_weights"], at["moved_threshold"], judged=judged)),
+            Claim("accuracy_falls_without_remedy", "Without a remedy, accuracy on the balanced test set falls as the "
+                  "training set's imbalance grows.",
+                  stats.trend(result.select("accuracy", arm="none").T, "decreasing", levels=ratios), primary=True),
+            Claim("remedies_gain_at_largest_ratio", f"At {worst}:1, oversampling and class weights each raise test "
+                  f"accuracy over no remedy (paired by seed).",
+                  stats.all_of({"oversampling": stats.paired(at["oversampling"], at["none"]),
+                                "class weights": stats.paired(at["class_weights"], at["none"])}), primary=True),
+            Claim("oversampling_matches_balanced_training", f"With oversampling, training at {worst}:1 reaches the "
+                  f"test accuracy of balanced (1:1) training {within} the unremedied loss from 1:1 to {worst}:1 "
+                  f"exceeds the margin.", stats.equivalent(at["oversampling"], balanced, margin=margin,
+                                                           control=stats.paired(balanced, at["none"], margin=margin)),
+                  primary=True),
+            Claim("remedies_equivalent_at_largest_ratio", f"At {worst}:1, oversampling and class weights reach the "
+                  f"same test accuracy {within} oversampling's gain over no remedy exceeds the margin.",
+                  stats.equivalent(at["oversampling"], at["class_weights"], margin=margin,
+                                   control=stats.paired(at["oversampling"], at["none"], margin=margin))),
+            Claim("class_weights_beat_moved_threshold", f"At {worst}:1, training with class weights beats moving the "
+                  f"unremedied network's threshold by log({worst}) after training (paired by seed).",
+                  stats.paired(at["class_weights"], at["moved_threshold"])),
         ]
 
     @classmethod
-    def numbers(cls, result: Result, found: list[stats.Claim]) -> dict[str, float]:
-        """The figures the page quotes, in percent where they are accuracies, all read from the run."""
-        worst = max(result.coords["ratio"])
-        majority, minority = result["train_counts"][result.coords["ratio"].index(worst)]
-        values = {"worst_ratio": worst, "majority_at_worst": int(majority), "minority_at_worst": int(minority),
-                  "n_seeds": result.config["n_seeds"], "hidden_units": result.config["hidden_units"],
-                  "boundary_seed": int(result["boundary_seed"]),
-                  "accuracy_balanced": 100 * float(cls.at_ratio(result, "none", 1).mean()),
-                  "minority_recall_none": 100 * float(result["recall"][cls._index(result, "none")][:, 1].mean())}
-        for arm in ARMS:
-            values[f"accuracy_{arm}"] = 100 * float(cls.at_ratio(result, arm).mean())
-        claim = {c.id: c.judgement.values for c in found}
-        for name, key in (("gain_oversampling", "oversampling_gain_at_largest_ratio"),
-                          ("gain_class_weights", "class_weights_gain_at_largest_ratio"),
-                          ("weights_over_threshold", "class_weights_beat_moved_threshold")):
-            values[name] = 100 * claim[key]["mean_diff"]
-            values[f"{name}_low"] = 100 * claim[key]["low"]
-            values[f"{name}_high"] = 100 * claim[key]["high"]
+    def numbers(cls, result: Result) -> dict[str, float]:
+        """The figures the page quotes, in percent (points) where they are accuracies."""
+        ratios, n_seeds = result.coords["ratio"], result.config["n_seeds"]
+        majority, minority = (int(n) for n in result["train_counts"][ratios.index(max(ratios))])
+        at = {arm: 100 * cls.at_ratio(result, arm).astype(float) for arm in ARMS}
+        at["balanced"] = 100 * cls.at_ratio(result, "none", 1).astype(float)
+        n_secondary = sum(not claim.primary for claim in cls.declare(result))
+        values = {"worst_ratio": max(ratios), "n_ratios": len(ratios), "n_seeds": n_seeds, "n_secondary": n_secondary,
+                  "majority_at_worst": majority, "minority_at_worst": minority, "smallest_p": 0.5 ** n_seeds,
+                  "secondary_level": stats.ALPHA / n_secondary, "boundary_seed": int(result["boundary_seed"]),
+                  "margin_points": 100 * result.config["equivalence_margin"], "minority_recall_none": 100 * float(
+                      result.select("recall", arm="none", ratio=max(ratios))[:, 1].mean()),
+                  **{f"accuracy_{arm}{key}": float(get(accuracy)) for arm, accuracy in at.items()
+                     for key, get in (("", np.mean), ("_min", np.min), ("_max", np.max))}}
+        for name, (a, b) in DIFFERENCES.items():
+            diff = at[a] - at[b]
+            values.update({name: float(diff.mean()), f"{name}_min": float(diff.min()), f"{name}_max": float(diff.max()),
+                           f"{name}_largest": float(np.abs(diff).max()), f"{name}_positive": int(np.sum(diff > 0))})
         return values
-
-    @classmethod
-    def summary(cls, result: Result, found: list[stats.Claim]) -> dict[str, str]:
-        """Sentences whose truth depends on the run, written from the verdicts so the page cannot overclaim."""
-        verdict = {claim.id: claim.verdict for claim in found}
-        if not result.judged:
-            return {"agreement": "This build does not judge its claims, so it does not say whether it agrees with "
-                                 "the original.", "beyond": ""}
-        held = {name: verdict[name] is stats.Verdict.SUPPORTED for name in verdict}
-        words = {stats.Verdict.SUPPORTED: "supports", stats.Verdict.NOT_SUPPORTED: "contradicts",
-                 stats.Verdict.INCONCLUSIVE: "cannot confirm"}
-        hurts = words[verdict["accuracy_falls_without_remedy"]]
-        helps = words[verdict["oversampling_gain_at_largest_ratio"]]
-        if hurts == helps:
-            agreement = (f"This run {hurts} both of the original's conclusions: that imbalance hurts accuracy on a "
-                         f"balanced test set, and that oversampling wins accuracy back.")
-        else:
-            agreement = (f"This run {hurts} the original's conclusion that imbalance hurts accuracy on a balanced "
-                         f"test set, and {helps} its conclusion that oversampling wins accuracy back.")
-        worst = max(result.coords["ratio"])
-        beyond = []
-        if held["remedies_equivalent_at_largest_ratio"]:
-            beyond.append(f"class weights do as well as oversampling at {worst}:1")
-        if held["oversampling_matches_balanced_training"]:
-            points = 100 * result.config["equivalence_margin"]
-            beyond.append(f"with oversampling, training at {worst}:1 comes within ±{points:g} points of the accuracy "
-                          f"of balanced training, so once the loss is rebalanced the imbalance itself costs no "
-                          f"measurable accuracy")
-        if held["class_weights_beat_moved_threshold"]:
-            beyond.append("moving the threshold of a network trained without a remedy wins back less than "
-                          "retraining with class weights")
-        text = ("Beyond the original's conclusions: " + "; ".join(beyond) + ".") if beyond else ""
-        return {"agreement": agreement, "beyond": text}
 
     @classmethod
     def plot(cls, result: Result) -> list:
         return [cls.plot_accuracy(result), cls.plot_gains(result), cls.plot_boundaries(result)]
 
-    @staticmethod
-    def _ratio_axis(ax, ratios):
-        ax.set_xscale("log")
-        ax.minorticks_off()
-        ax.set_xticks(ratios, [str(r) for r in ratios])
-        ax.set_xlabel("majority : minority ratio of the training set")
-
     @classmethod
     def plot_accuracy(cls, result: Result):
         ratios = result.coords["ratio"]
         fig, axes = plotting.figure(1, 2, height=3.6)
-        styles = {"none": (plotting.COLORS[1], "-"), "oversampling": (plotting.COLORS[0], "-"),
-                  "class_weights": (plotting.COLORS[2], "--"), "moved_threshold": (plotting.COLORS[3], ":")}
-        for a, arm in enumerate(result.coords["arm"]):
-            color, line = styles[arm]
+        for arm in ARMS:
+            (color, line), accuracy = STYLES[arm], result.select("accuracy", arm=arm)
             if arm in ("none", "oversampling"):
-                plotting.mean_band(axes[0, 0], ratios, result["accuracy"][a].T, label=ARM_LABELS[arm], color=color,
-                                   linestyle=line)
+                plotting.mean_band(axes[0, 0], ratios, accuracy.T, label=ARM_LABELS[arm], color=color, linestyle=line)
+                for c, dash in ((1, "-"), (0, "--")):
+                    axes[0, 1].plot(ratios, result.select("recall", arm=arm)[..., c].mean(axis=1), color=color,
+                                    linestyle=dash, marker="o", markersize=3, label=f"{ARM_LABELS[arm]}: {CLASSES[c]}")
             else:
-                axes[0, 0].plot(ratios, result["accuracy"][a].mean(axis=1), color=color, linestyle=line, marker="o",
-                                markersize=3, label=ARM_LABELS[arm])
+                axes[0, 0].plot(ratios, accuracy.mean(axis=1), color=color, linestyle=line, marker="o", markersize=3,
+                                label=ARM_LABELS[arm])
         axes[0, 0].set(ylabel="accuracy on the balanced test set", title="accuracy")
-        axes[0, 0].legend(fontsize=7, loc="lower left")
-        for arm in ("none", "oversampling"):
-            a = result.coords["arm"].index(arm)
-            for c, line in ((1, "-"), (0, "--")):
-                axes[0, 1].plot(ratios, result["recall"][a, :, :, c].mean(axis=1), color=styles[arm][0],
-                                linestyle=line, marker="o", markersize=3, label=f"{ARM_LABELS[arm]}: {CLASSES[c]}")
         axes[0, 1].set(ylabel="recall on the balanced test set (mean over seeds)", title="recall of each class")
-        axes[0, 1].legend(fontsize=7, loc="lower left")
         for ax in axes[0]:
-            cls._ratio_axis(ax, ratios)
+            _ratio_axis(ax, ratios)
             ax.set_ylim(-0.03, 1.03)
+            ax.legend(fontsize=7, loc="lower left")
         fig.tight_layout()
         return fig
 
     @classmethod
     def plot_gains(cls, result: Result):
-        ratios = np.array(result.coords["ratio"], float)
+        """Each arm's gain over no remedy, paired by seed: the mean, with bars from the smallest to the largest."""
         fig, axes = plotting.figure(1, 1, height=3.4, width=7.0)
         ax = axes[0, 0]
-        for k, (arm, color) in enumerate((("oversampling", plotting.COLORS[0]), ("class_weights", plotting.COLORS[2]),
-                                          ("moved_threshold", plotting.COLORS[3]))):
-            gain = {key: 100 * value for key, value in cls.gains(result, arm).items()}
-            x = ratios * 1.06 ** (k - 1)
-            ax.errorbar(x, gain["mean_diff"], yerr=[gain["mean_diff"] - gain["low"], gain["high"] - gain["mean_diff"]],
-                        color=color, marker="o", markersize=4, capsize=3, linewidth=1, label=ARM_LABELS[arm])
+        for k, arm in enumerate(ARMS[1:]):
+            gain = 100 * (result.select("accuracy", arm=arm) - result.select("accuracy", arm="none"))
+            mean = gain.mean(axis=1)
+            ax.errorbar(np.array(result.coords["ratio"]) * 1.06 ** (k - 1), mean,
+                        yerr=[mean - gain.min(axis=1), gain.max(axis=1) - mean],
+                        color=STYLES[arm][0], marker="o", markersize=4, capsize=3, linewidth=1, label=ARM_LABELS[arm])
         ax.axhline(0, color="#4a4a4a", linewidth=0.8)
-        cls._ratio_axis(ax, result.coords["ratio"])
+        _ratio_axis(ax, result.coords["ratio"])
         ax.set_ylabel("gain over no remedy\n(percentage points of accuracy)")
         ax.legend(fontsize=7, loc="upper left")
         fig.tight_layout()
@@ -414,41 +315,35 @@ class ClassImbalance(Experiment):
         worst, seed = max(result.coords["ratio"]), int(result["boundary_seed"])
         majority, minority = (int(n) for n in result["train_counts"][result.coords["ratio"].index(worst)])
         fig, axes = plotting.figure(1, 3, height=3.4, sharex=True, sharey=True)
-        gx, gy = result["grid_x"], result["grid_y"]
-        points, labels = result["test_points"], result["test_labels"]
-        balanced = result["boundary"][PANELS.index("balanced")]
+        gx, gy, points, labels = result["grid_x"], result["grid_y"], result["test_points"], result["test_labels"]
+        lines = (("-", "#222222"), ("--", "#777777"), (":", plotting.COLORS[3]))
+        balanced = result.select("boundary", panel="balanced")
         for ax, arm in zip(axes[0], REMEDIES):
-            margin = result["boundary"][PANELS.index(arm)]
+            margin = result.select("boundary", panel=arm)
             ax.contourf(gx, gy, margin, levels=[-np.inf, 0, np.inf], colors=[plotting.COLORS[0], plotting.COLORS[1]],
                         alpha=0.12)
-            cls._contour(ax, gx, gy, margin, 0.0, "-", "#222222")
-            cls._contour(ax, gx, gy, balanced, 0.0, "--", "#777777")
-            if arm == "none":
-                cls._contour(ax, gx, gy, margin, float(np.log(minority / majority)), ":", plotting.COLORS[3])
+            moved = np.log(minority / majority) if arm == "none" else np.inf
+            for (field, level), (style, color) in zip(((margin, 0.0), (balanced, 0.0), (margin, moved)), lines):
+                if field.min() < level < field.max():  # drawn only where crossed: an absent boundary is a finding
+                    ax.contour(gx, gy, field, levels=[level], colors=[color], linestyles=[style], linewidths=1.3)
             for c in (0, 1):
                 ax.scatter(*points[labels == c].T, s=7, color=plotting.COLORS[c], alpha=0.6, linewidths=0,
                            label=f"test, {CLASSES[c]}")
             ax.scatter(*result["minority_points"].T, s=45, marker="*", color=plotting.COLORS[1], edgecolors="black",
                        linewidths=0.5, label=f"the {minority} minority training points")
-            accuracy = 100 * cls.at_ratio(result, arm)[seed]
-            ax.set(title=f"{ARM_LABELS[arm]}: {accuracy:.1f}%", xlabel="x1 (raw input)")
+            ax.set(title=f"{ARM_LABELS[arm]}: {100 * cls.at_ratio(result, arm)[seed]:.1f}%", xlabel="x1 (raw input)")
             ax.grid(False)
         axes[0, 0].set_ylabel("x2 (raw input)")
         handles, names = axes[0, 0].get_legend_handles_labels()
-        handles += [legend_line("-", "#222222"), legend_line("--", "#777777"), legend_line(":", plotting.COLORS[3])]
+        handles += [Line2D([], [], color=color, linestyle=style, linewidth=1.3) for style, color in lines]
         names += [f"boundary learned at {worst}:1", "boundary learned at 1:1",
                   f"no remedy, threshold moved by log({worst})"]
         fig.legend(handles, names, loc="lower center", ncol=3, fontsize=7, frameon=False)
         fig.tight_layout(rect=(0, 0.14, 1, 1))
         return fig
 
-    @staticmethod
-    def _contour(ax, gx, gy, margin, level, style, color):
-        """Draws the level set only where the margin crosses it: an absent boundary is itself the finding."""
-        if margin.min() < level < margin.max():
-            ax.contour(gx, gy, margin, levels=[level], colors=[color], linestyles=[style], linewidths=1.3)
 
-
-def legend_line(style: str, color: str):
-    """A legend entry for a contour line, which matplotlib's contour sets do not provide."""
-    return Line2D([], [], color=color, linestyle=style, linewidth=1.3)
+def _ratio_axis(ax, ratios):
+    ax.set(xscale="log", xlabel="majority : minority ratio of the training set")
+    ax.minorticks_off()
+    ax.set_xticks(ratios, [str(r) for r in ratios])
