@@ -22,13 +22,13 @@ from atoms import data, plotting, seeding
 from atoms.config import Config, param
 from atoms.engine import Data, Init, Members, Network, Recording, Training, train
 from atoms.experiment import Experiment, Result
-from atoms.prose import join_words
 
 PENALTIES = ("l2", "l1_subgradient", "l1_proximal")
 PENALTY_LABELS = {"l2": "L2", "l1_subgradient": "subgradient L1", "l1_proximal": "proximal L1"}
 PENALTY_COLORS = {"l2": plotting.COLORS[0], "l1_subgradient": plotting.COLORS[1],
                   "l1_proximal": plotting.COLORS[2]}
 L1_PENALTIES = ("l1_subgradient", "l1_proximal")
+NORMS = {"l2": "l2_norm", "l1_subgradient": "l1_norm", "l1_proximal": "l1_norm"}
 HIDDEN = (50, 50)
 N_CLASSES = 2
 # Histogram of log10|w| for the weight distributions; weights below the first edge (but not
@@ -165,113 +165,61 @@ class RegularizationWeights(Experiment):
         return values[index, np.arange(values.shape[1])]
 
     @classmethod
-    def claims(cls, result: Result) -> list[stats.Claim]:
-        judged, penalties = result.judged, result.coords["penalty"]
-        levels = result.coords["lambda"]
-        found = []
-        for penalty, norm, words in (("l2", "l2_norm", "Euclidean norm"), ("l1_subgradient", "l1_norm", "L1 norm"),
-                                     ("l1_proximal", "l1_norm", "L1 norm")):
-            found.append(stats.Claim(
-                f"{norm}_falls_{penalty}",
-                f"With {PENALTY_LABELS[penalty]} regularization, the {words} of the weights falls as lambda grows.",
-                stats.monotone_trend(result[norm][penalties.index(penalty)].T, "decreasing", levels=levels,
-                                     judged=judged)))
-        margin = result.config["sparsity_margin"]
+    def declare(cls, result: Result) -> list[stats.Claim]:
+        penalties, levels, cfg = result.coords["penalty"], result.coords["lambda"], result.config
+        falls = {PENALTY_LABELS[p]: stats.trend(result[NORMS[p]][penalties.index(p)].T, "decreasing", levels=levels)
+                 for p in PENALTIES}
+        found = [stats.Claim("norms_fall", "For every penalty, the norm it penalizes (the Euclidean norm for L2, the "
+                             "sum of |w| for both L1s) falls as lambda grows.", stats.all_of(falls), primary=True)]
         for penalty in L1_PENALTIES:
             found.append(stats.Claim(
                 f"{penalty}_sparser_than_l2",
                 f"At matched test accuracy, {PENALTY_LABELS[penalty]} leaves a share of near-zero weights "
-                f"(|w| < {result.config['zero_tolerance']:g}) at least {100 * margin:g} percentage points larger "
-                f"than L2 does (paired by seed).",
-                stats.paired_difference(cls.at_match(result, "near_zero", penalty),
-                                        cls.at_match(result, "near_zero", "l2"), greater=True, margin=margin,
-                                        judged=judged)))
+                f"(|w| < {cfg['zero_tolerance']:g}) at least {100 * cfg['sparsity_margin']:g} percentage points "
+                f"larger than L2 does (paired by seed).",
+                stats.paired(cls.at_match(result, "near_zero", penalty), cls.at_match(result, "near_zero", "l2"),
+                             margin=cfg["sparsity_margin"]), primary=True))
+        hurts = {PENALTY_LABELS[p]: stats.paired(result["test_accuracy"][penalties.index(p), -1],
+                                                 result["test_accuracy"][penalties.index(p), 0], greater=False,
+                                                 margin=cfg["accuracy_tolerance"]) for p in PENALTIES}
         found.append(stats.Claim(
-            "proximal_exact_zeros",
-            "At matched test accuracy, proximal L1 sets a larger share of weights exactly to zero than "
-            "subgradient L1 does (paired by seed).",
-            stats.paired_difference(cls.at_match(result, "exact_zero", "l1_proximal"),
-                                    cls.at_match(result, "exact_zero", "l1_subgradient"), greater=True,
-                                    judged=judged)))
-        for penalty in PENALTIES:
-            accuracy = result["test_accuracy"][penalties.index(penalty)]
-            found.append(stats.Claim(
-                f"strongest_{penalty}_hurts_accuracy",
-                f"At the strongest lambda ({levels[-1]:g}), {PENALTY_LABELS[penalty]} lowers test accuracy below "
-                f"the unregularized network's by more than {100 * result.config['accuracy_tolerance']:g} points "
-                f"(paired by seed).",
-                stats.paired_difference(accuracy[-1], accuracy[0], greater=False,
-                                        margin=result.config["accuracy_tolerance"], judged=judged)))
+            "strongest_lambda_hurts_accuracy",
+            f"At the strongest lambda ({levels[-1]:g}), every penalty lowers test accuracy below the unregularized "
+            f"network's by more than {100 * cfg['accuracy_tolerance']:g} points (paired by seed).",
+            stats.all_of(hurts)))
         return found
 
     @classmethod
-    def numbers(cls, result: Result) -> dict[str, float]:
-        """Figures the page quotes, shares and accuracies in percent, all read from the run."""
-        values = {"accuracy_unregularized": 100 * float(result["test_accuracy"][0, 0].mean()),
+    def numbers(cls, result: Result) -> dict:
+        """Figures the page quotes, shares and accuracies in percent (means over seeds), all read from the run.
+
+        Per penalty (suffix `_<penalty>`): the median matched lambda and, at it, the near-zero and exact-zero
+        shares and the test accuracy; the penalized norm at lambda 0 and at the strongest lambda; the change in
+        test accuracy at the weakest lambda (points, paired by seed), the accuracy at the strongest, and the seeds
+        whose near-zero share at the match exceeds L2's by more than the sparsity margin (`cleared_`).
+        """
+        accuracy, levels = 100 * result["test_accuracy"], result.coords["lambda"]
+        values = {"accuracy_unregularized": float(accuracy[0, 0].mean()),
                   "class1_share": 100 * float(result["class1_share"].mean()),
-                  "near_zero_unregularized": 100 * float(result["near_zero"][0, 0].mean())}
-        for penalty in PENALTIES:
-            lam = np.array(result.coords["lambda"])[cls.matched_index(result, penalty)]
-            values[f"matched_lambda_median_{penalty}"] = float(np.median(lam))
+                  "near_zero_unregularized": 100 * float(result["near_zero"][0, 0].mean()),
+                  "weakest_lambda": levels[1], "strongest_lambda": levels[-1], "n_seeds": result.config["n_seeds"],
+                  "accuracy_points": 100 * result.config["accuracy_tolerance"],
+                  "sparsity_points": 100 * result.config["sparsity_margin"],
+                  "original_lambdas": ", ".join(f"{1 / (i * o):.2g} for the {i}×{o} matrix" for i, o in
+                                                Network(data.HARMONIC_DIM, HIDDEN, N_CLASSES).weight_shapes)}
+        for p, penalty in enumerate(PENALTIES):
+            lam = np.array(levels)[cls.matched_index(result, penalty)]
+            norm = result[NORMS[penalty]][p]
+            values.update({f"matched_lambda_median_{penalty}": float(np.median(lam)),
+                           f"norm_start_{penalty}": float(norm[0].mean()),
+                           f"norm_end_{penalty}": float(norm[-1].mean()),
+                           f"weak_change_{penalty}": float((accuracy[p, 1] - accuracy[p, 0]).mean()),
+                           f"strong_accuracy_{penalty}": float(accuracy[p, -1].mean())})
+            gap = cls.at_match(result, "near_zero", penalty) - cls.at_match(result, "near_zero", "l2")
+            values[f"cleared_{penalty}"] = int((gap > result.config["sparsity_margin"]).sum())
             for name in ("near_zero", "exact_zero", "test_accuracy"):
                 values[f"{name}_{penalty}"] = 100 * float(cls.at_match(result, name, penalty).mean())
         return values
-
-    @classmethod
-    def accuracy_effect(cls, result: Result) -> str:
-        """How the weakest and the strongest lambda moved test accuracy, per penalty, from the run."""
-        accuracy, levels = 100 * result["test_accuracy"], result.coords["lambda"]
-        weak = ", ".join(f"{float((accuracy[p, 1] - accuracy[p, 0]).mean()):+.1f} points for {PENALTY_LABELS[q]}"
-                         for p, q in enumerate(result.coords["penalty"]))
-        strong = ", ".join(f"{float(accuracy[p, -1].mean()):.1f}% for {PENALTY_LABELS[q]}"
-                           for p, q in enumerate(result.coords["penalty"]))
-        return (f"In this run, the weakest penalty (lambda {levels[1]:g}) changes the mean test accuracy by {weak}, "
-                f"against the unregularized network of the same seed; at the strongest (lambda {levels[-1]:g}) the "
-                f"mean test accuracy is {strong}, where chance is 50%.")
-
-    @classmethod
-    def original_lambdas(cls, result: Result) -> str:
-        """The summed-penalty lambdas equal to the original's per-matrix mean with lambda 0.1 and 1."""
-        network = Network(data.HARMONIC_DIM, HIDDEN, N_CLASSES)
-        shapes = network.weight_shapes
-        parts = ", ".join(f"{i}×{o} matrix: {1 / (i * o):.2g}" for i, o in shapes)
-        return (f"A mean penalty with lambda equals a summed penalty with lambda/(fan-in × fan-out) for that matrix, "
-                f"so the original's lambda = 1 is a summed lambda of {parts} (and its 0.1 a tenth of these).")
-
-    @classmethod
-    def summary(cls, result: Result, found: list[stats.Claim]) -> dict[str, str]:
-        """Sentences whose truth depends on the run, written from the verdicts and values."""
-        values = cls.numbers(result)
-        matched = "; ".join(
-            f"{PENALTY_LABELS[p]}: median lambda {values[f'matched_lambda_median_{p}']:g}, "
-            f"{values[f'test_accuracy_{p}']:.1f}% test accuracy, {values[f'near_zero_{p}']:.1f}% of weights near "
-            f"zero, {values[f'exact_zero_{p}']:.1f}% exactly zero" for p in PENALTIES)
-        text = {"matched": f"At each penalty's matched lambda, mean over seeds: {matched}.",
-                "accuracy_effect": cls.accuracy_effect(result)}
-        if not result.judged:
-            text["agreement"] = ("This build does not judge its claims, so it does not say whether it agrees "
-                                 "with the original.")
-            return text
-        verdict = {claim.id: claim.verdict for claim in found}
-        yes = stats.Verdict.SUPPORTED
-        shrink = [PENALTY_LABELS[p] for p, n in (("l2", "l2_norm"), ("l1_subgradient", "l1_norm"),
-                                                  ("l1_proximal", "l1_norm")) if verdict[f"{n}_falls_{p}"] is yes]
-        sparse = [PENALTY_LABELS[p] for p in L1_PENALTIES if verdict[f"{p}_sparser_than_l2"] is yes]
-        hurt = [PENALTY_LABELS[p] for p in PENALTIES if verdict[f"strongest_{p}_hurts_accuracy"] is yes]
-        parts = [f"the weights shrink as lambda grows for {join_words(shrink)}" if shrink
-                 else "no penalty is shown to shrink the weights steadily as lambda grows",
-                 f"at matched accuracy, {join_words(sparse)} {'leaves' if len(sparse) == 1 else 'leave'} far more "
-                 f"near-zero weights than L2" if sparse
-                 else "no form of L1 is shown to leave far more near-zero weights than L2 at matched accuracy",
-                 "proximal L1 sets more weights exactly to zero than the subgradient"
-                 if verdict["proximal_exact_zeros"] is yes
-                 else "proximal L1 is not shown to set more weights exactly to zero than the subgradient",
-                 f"the strongest lambda costs accuracy for {join_words(hurt)}" if hurt
-                 else "the strongest lambda is not shown to cost accuracy for any penalty"]
-        text["agreement"] = ("The original concluded that regularization shrinks the weights, that strong L1 gives "
-                             "sparsity, and that the effect on accuracy was unclear. In this run, "
-                             + "; ".join(parts) + ".")
-        return text
 
     @classmethod
     def plot(cls, result: Result) -> list:
