@@ -14,6 +14,8 @@ from atoms.experiments.pca_dummy_dimensions import (
     saturated_share,
 )
 
+from conftest import smoke_result
+
 
 def _raw(n=60, dim=14, seed=0):
     rng = np.random.default_rng(seed)
@@ -102,3 +104,19 @@ def test_original_matrix_inputs_grow_with_the_dummy_columns():
 def test_subsets_of_dummy_dims_are_checked_by_name(name, value):
     with pytest.raises(ValueError, match=name):
         PcaDummyDimensions(**{name: value})
+
+
+def test_values_select_the_arrays_the_claims_read():
+    result = smoke_result(PcaDummyDimensions)
+    values, n = PcaDummyDimensions.values, result.coords["pca_dims"].index(5)
+    np.testing.assert_array_equal(values(result, "test", "corrected", 20, 5), result["pca_test_accuracy"][1, 0, n])
+    np.testing.assert_array_equal(values(result, "train", "original", 0), result["train_accuracy"][0, 0])
+    np.testing.assert_array_equal(values(result, "train", "rescaled", 20), result["rescaled_train_accuracy"][0])
+    np.testing.assert_array_equal(values(result, "saturation", "corrected", 20), result["saturation"][2, 1])
+
+
+def test_three_registered_primary_claims_answer_the_question():
+    found = PcaDummyDimensions.declare(smoke_result(PcaDummyDimensions))
+    assert [c.id for c in found if c.primary] == ["original_pca_helps", "standardizing_removes_collapse",
+                                                   "corrected_pca_helps"]
+    assert all(c.registered for c in found) and len(found) == 4

@@ -1,25 +1,20 @@
 """Atom 7: can any non-linearity serve as an activation?
 
-The original trained (30, 30) networks on two moons with six activations, three repeats each,
-and concluded that all but sign work. Here seven activations (the original's six and sigmoid,
-its default elsewhere) are trained from the same seeds: a seed fixes one data draw, one initial
-network and one batch order shared by every activation, so the activations are compared paired
-by seed and differ in nothing but the non-linearity. One ensemble per activation, because the
-activation belongs to the network shape the engine traces.
-
-sign has zero gradient almost everywhere, so nothing below its output layer can learn. The run
-records each layer's distance from its initial weights to show that directly, and measures how
-well any readout of the sign network's frozen random features could do at best.
+Seven activations (the original's six and sigmoid) train from the same seeds: a seed fixes one data draw,
+initial network and batch order shared by every activation, so they are compared paired by seed. The run
+records each layer's distance from its initial weights, and the best any readout of the sign network's
+frozen random features could do.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
 from atoms import claims as stats
-from atoms import data, page, plotting, seeding
+from atoms import data, plotting, seeding
 from atoms.config import Config, param
 from atoms.engine import Data, Init, Members, Network, Recording, Training, predict, train
 from atoms.experiment import Experiment, Result
@@ -30,8 +25,7 @@ BOUNDARY_POINTS = 81  # grid points per axis of the decision-boundary plots
 BOUNDARY_COLUMNS = 4  # seven panels in one row would be too small to read on a page
 BOUNDARY_BOX = ((-1.6, 2.6), (-1.1, 1.6))  # covers the moons with noise 0.1 and a margin
 SHOWN_TEST_POINTS = 300  # test points drawn over each boundary: more would hide the regions
-ORIGINAL_IDENTITY = 0.88
-IDENTITY_TOLERANCE = 0.02  # "about 88%": the original reports two digits from 3 repeats
+ORIGINAL_IDENTITY = 0.88  # "about 88%": the original reports two digits from 3 repeats
 COLORS = dict(zip(ACTIVATIONS, (*plotting.COLORS[:6], plotting.COLORS[7])))
 LAYER_COLORS = (plotting.COLORS[0], plotting.COLORS[2], plotting.COLORS[3])
 
@@ -57,8 +51,8 @@ class ActivationsConfig(Config):
     margin: float = param(0.02, "Largest difference in test accuracy from relu that counts as indistinguishable.",
                           gt=0, le=0.5)
 
-    profile_overrides = {"smoke": {"activations": ("relu", "sign"), "steps": 40, "record_every": 20,
-                                   "n_seeds": 2, "n_test": 500, "longer_steps": 0}}
+    profile_overrides = {"smoke": {"activations": ("relu", "sigmoid", "sign", "identity"), "steps": 40,
+                                   "record_every": 20, "n_seeds": 2, "n_test": 500, "longer_steps": 80}}
 
     def __post_init__(self):
         super().__post_init__()
@@ -169,198 +163,89 @@ class Activations(Experiment):
                         Training(steps=config.longer_steps, batch_size=config.batch_size), members, moons, recording)
         return [int(step) for step in history.steps], history.test_accuracy
 
-    # ------------------------------------------------------------------ measurements
+    # ------------------------------------------------------------------ claims and numbers
 
-    @classmethod
-    def final(cls, result: Result, activation: str) -> np.ndarray:
+    @staticmethod
+    def final(result: Result, activation: str) -> np.ndarray:
         """Test accuracy after the last step, one value per seed."""
-        return result["test_accuracy"][result.coords["activation"].index(activation), :, -1]
+        return result.select("test_accuracy", activation=activation)[:, -1]
+
+    @staticmethod
+    def smooth(result: Result) -> list[str]:
+        """The non-linearities with a gradient, compared with relu: all but relu, sign and identity."""
+        return [a for a in result.coords["activation"] if a not in ("relu", "sign", "identity")]
 
     @classmethod
-    def others(cls, result: Result, excluded: tuple[str, ...]) -> list[str]:
-        return [a for a in result.coords["activation"] if a not in excluded]
-
-    @classmethod
-    def hidden_frozen(cls, result: Result) -> np.ndarray:
-        """Per seed: did the sign network's hidden weights end exactly where they started?"""
-        distance = result["distance_from_init"][result.coords["activation"].index("sign")]
-        return np.all(distance[:, :, :-1] == 0, axis=(1, 2))
-
-    @classmethod
-    def relative_change(cls, result: Result) -> np.ndarray:
-        """[activation, seed, layer] final ||W - W0|| / ||W0||, so layers of different sizes compare."""
-        return result["distance_from_init"][:, :, -1, :] / result["initial_norm"][None]
-
-    # ------------------------------------------------------------------ claims
-
-    @classmethod
-    def claims(cls, result: Result) -> list[stats.Claim]:
-        acts, judged, margin = result.coords["activation"], result.judged, result.config["margin"]
-        relu = cls.final(result, "relu")
-        found = [stats.Claim(
-            f"{activation}_matches_relu",
-            f"{activation} reaches the same final test accuracy as relu within ±{margin:g} (paired by seed).",
-            stats.equivalence(cls.final(result, activation), relu, margin=margin, judged=judged))
-            for activation in cls.others(result, ("relu",))]
+    def declare(cls, result: Result) -> list[stats.Claim]:
+        acts, margin, final = result.coords["activation"], result.config["margin"], partial(cls.final, result)
+        relu, found = final("relu"), []
+        if "identity" in acts:  # the positive control of every equivalence: a linear classifier, known to fall short
+            control = stats.paired(relu, final("identity"), margin=margin)
+            same = {a: stats.equivalent(final(a), relu, margin=margin, control=control) for a in cls.smooth(result)}
+            if same:
+                found.append(stats.Claim(
+                    "smooth_match_relu", f"Every smooth non-linearity ({join_words(list(same))}) reaches relu's final "
+                    f"test accuracy within ±{margin:g} (paired by seed).", stats.all_of(same), primary=True))
+        if "sign" in acts:
+            found.append(stats.Claim("sign_below_relu", "sign ends below relu in final test accuracy (paired by seed).",
+                                     stats.paired(relu, final("sign")), primary=True))
+        if "sign" in acts and "identity" in acts:
+            found.append(stats.Claim(
+                "sign_beats_identity", f"sign beats identity, which the original counted as working, by more than "
+                f"{margin:g} in final test accuracy (paired by seed).",
+                stats.paired(final("sign"), final("identity"), margin=margin), primary=True))
         if "identity" not in acts:
-            return found + cls._sign_claims(result)
-        identity = cls.final(result, "identity")
-        worst_other = np.min(np.stack([cls.final(result, a) for a in cls.others(result, ("identity",))]), axis=0)
-        found.append(stats.Claim(
-            "identity_worst",
-            f"identity ends with the lowest final test accuracy of all {len(acts)} activations (the worst other "
-            f"activation minus identity, paired by seed, is above 0).",
-            stats.paired_difference(worst_other, identity, greater=True, judged=judged)))
+            return found
+        found += [stats.Claim(f"{a}_matches_relu", f"{a} reaches the same final test accuracy as relu within "
+                              f"±{margin:g} (paired by seed).", evidence) for a, evidence in same.items()]
+        worst_other = np.min([final(a) for a in acts if a != "identity"], axis=0)
+        found += [
+            stats.Claim("identity_below_relu", f"identity, a linear classifier, falls short of relu by more than "
+                        f"{margin:g} in final test accuracy (paired by seed).", control),
+            stats.Claim("identity_worst", f"identity ends with the lowest final test accuracy of all {len(acts)} "
+                        f"activations (the worst other activation minus identity, paired by seed, is above 0).",
+                        stats.paired(worst_other, final("identity")))]
         if "sigmoid" in acts:
             found.append(stats.Claim(
-                "sigmoid_matches_identity",
-                f"After {result.config['steps']:,} steps, sigmoid is indistinguishable from identity, a linear "
-                f"classifier, within ±{margin:g} (paired by seed).",
-                stats.equivalence(cls.final(result, "sigmoid"), identity, margin=margin, judged=judged)))
+                "sigmoid_matches_identity", f"After {result.config['steps']:,} steps, sigmoid is indistinguishable "
+                f"from identity, a linear classifier, within ±{margin:g} (paired by seed).",
+                stats.equivalent(final("sigmoid"), final("identity"), margin=margin, control=control),
+                registered=False))
         if result.coords["longer_step"]:
             found.append(stats.Claim(
-                "sigmoid_longer_beats_identity",
-                f"Trained for {result.coords['longer_step'][-1]:,} steps, sigmoid beats identity's "
-                f"{result.config['steps']:,}-step accuracy by more than {margin:g} (paired by seed): it is slow, "
-                f"not unable.",
-                stats.paired_difference(result["longer_accuracy"][:, -1], identity, greater=True, margin=margin,
-                                        judged=judged)))
-        return found + cls._sign_claims(result)
-
-    @classmethod
-    def _sign_claims(cls, result: Result) -> list[stats.Claim]:
-        """Why sign behaves as it does, and whether it "works" in the original's sense."""
-        acts, judged, margin = result.coords["activation"], result.judged, result.config["margin"]
-        if "sign" not in acts:
-            return []
-        sign = cls.final(result, "sign")
-        found = [
-            stats.Claim(
-                "sign_hidden_weights_frozen",
-                "In every seed, the sign network's hidden weight matrices end exactly at their initial values, so "
-                "only its output layer learns.",
-                stats.holds_in(cls.hidden_frozen(result), required=len(result.coords["seed"]), judged=judged)),
-            stats.Claim(
-                "sign_below_relu",
-                "sign ends below relu in final test accuracy (paired by seed).",
-                stats.paired_difference(cls.final(result, "relu"), sign, greater=True, judged=judged)),
-        ]
-        if "identity" in acts:
-            found.append(stats.Claim(
-                "sign_beats_identity",
-                f"sign beats identity, which the original counted as working, by more than {margin:g} in final "
-                f"test accuracy (paired by seed).",
-                stats.paired_difference(sign, cls.final(result, "identity"), greater=True, margin=margin,
-                                        judged=judged)))
+                "sigmoid_longer_beats_identity", f"Trained for {result.coords['longer_step'][-1]:,} steps, sigmoid "
+                f"beats identity's {result.config['steps']:,}-step accuracy by more than {margin:g} (paired by seed): "
+                f"it is slow, not unable.", stats.paired(result["longer_accuracy"][:, -1], final("identity"),
+                                                         margin=margin), registered=False))
         return found
 
-    # ------------------------------------------------------------------ sentences
-
     @classmethod
-    def _matching(cls, found: dict[str, stats.Claim], verdict: stats.Verdict) -> list[str]:
-        return [key.removesuffix("_matches_relu") for key, claim in found.items()
-                if key.endswith("_matches_relu") and claim.verdict is verdict]
-
-    @classmethod
-    def equivalence_sentence(cls, result: Result) -> str:
-        """Which activations this run finds indistinguishable from relu, worded from the verdicts."""
-        if not result.judged:
-            return f"This `{result.config['profile']}` run is too small to judge which activations match relu."
-        found = {claim.id: claim for claim in cls.claims(result)}
-        same = cls._matching(found, stats.Verdict.SUPPORTED)
-        differ = cls._matching(found, stats.Verdict.NOT_SUPPORTED)
-        unsure = cls._matching(found, stats.Verdict.INCONCLUSIVE)
-        parts = [f"Within ±{result.config['margin']:g} of test accuracy, "
-                 + (f"{join_words(same)} cannot be told apart from relu" if same else "no activation matches relu")]
-        if differ:
-            parts.append(f"{join_words(differ)} {'is' if len(differ) == 1 else 'are'} clearly further from it")
-        if unsure:
-            parts.append(f"the seeds cannot settle whether {join_words(unsure)} {'does' if len(unsure) == 1 else 'do'}")
-        return "; ".join(parts) + "."
-
-    @classmethod
-    def means_sentence(cls, result: Result) -> str:
-        """Mean final test accuracy of every activation, best first."""
-        acts = sorted(result.coords["activation"], key=lambda a: -cls.final(result, a).mean())
-        return ", ".join(f"{a} {cls.final(result, a).mean():.1%}" for a in acts)
-
-    @classmethod
-    def identity_sentence(cls, result: Result) -> str:
-        """Whether identity is the worst, and what ties it, worded from the verdicts."""
-        found = {claim.id: claim for claim in cls.claims(result)}
-        if "identity_worst" not in found:
-            return "This run did not train an identity network."
-        if not result.judged:
-            return f"This `{result.config['profile']}` run is too small to judge whether identity is the worst."
-        worst = found["identity_worst"].verdict
-        text = {stats.Verdict.SUPPORTED: "identity is the worst activation in this run.",
-                stats.Verdict.NOT_SUPPORTED: "identity is not the worst activation in this run.",
-                stats.Verdict.INCONCLUSIVE: "This run cannot say that identity is the worst activation."}[worst]
-        tie = found.get("sigmoid_matches_identity")
-        if tie is not None and tie.verdict is stats.Verdict.SUPPORTED:
-            text += (f" sigmoid ties with it: after {result.config['steps']:,} steps the sigmoid networks "
-                     f"classify no better than a straight line.")
-        longer = found.get("sigmoid_longer_beats_identity")
-        if longer is not None:
-            sigmoid = result["longer_accuracy"][:, -1]
-            text += (f" Trained for {result.coords['longer_step'][-1]:,} steps, sigmoid reaches {sigmoid.mean():.1%} "
-                     f"on average, and the claim that it then beats identity by more than "
-                     f"{result.config['margin']:g} {page.verdict_word(longer)}.")
-        return text
-
-    @classmethod
-    def comparison(cls, result: Result) -> str:
-        """The run's answer to the original's conclusion that all but sign work and identity gets about 88%."""
-        acts = result.coords["activation"]
-        text = (f"The original concluded that every activation but sign works, with identity at about "
-                f"{ORIGINAL_IDENTITY:.0%}.")
-        if not result.judged:
-            return text + f" This `{result.config['profile']}` run is too small to compare."
-        found = {claim.id: claim for claim in cls.claims(result)}
-        if "identity" in acts:
-            identity = cls.final(result, "identity")
-            close = abs(identity.mean() - ORIGINAL_IDENTITY) < IDENTITY_TOLERANCE
-            text += (f" Our identity networks end at {identity.mean():.1%} on average ({identity.min():.1%} to "
-                     f"{identity.max():.1%} over seeds), {'in line with' if close else 'unlike'} the original's "
-                     f"figure.")
-        if "sign" not in acts:
-            return text
-        sign = cls.final(result, "sign")
-        below = found["sign_below_relu"].verdict is stats.Verdict.SUPPORTED
-        text += (f" Our sign networks end at {sign.mean():.1%} on average ({sign.min():.1%} to {sign.max():.1%}), "
-                 + ("clearly below relu, paired by seed." if below else "not clearly below relu."))
-        beats = found.get("sign_beats_identity")
-        if beats is not None and beats.verdict is stats.Verdict.SUPPORTED:
-            text += (" Here our run disagrees with the original: sign, the activation it called broken, beats "
-                     "identity, which it counted as working, by more than the margin in a test paired by seed. "
-                     "sign is weaker than relu, not broken: it is a linear readout of random features (below), and "
-                     "those features already separate the moons better than any straight line can.")
-        elif beats is not None:
-            text += (" Whether sign beats identity, which the original counted as working, "
-                     f"{page.verdict_word(beats)} here, so this run does not contradict the original on sign.")
-        return text
-
-    @classmethod
-    def sign_sentence(cls, result: Result) -> str:
-        """Why sign behaves as it does, from the recorded distances and the frozen-feature ceiling."""
-        if "sign" not in result.coords["activation"]:
-            return "This run did not train a sign network."
-        change = cls.relative_change(result)[result.coords["activation"].index("sign")]
-        frozen = int(cls.hidden_frozen(result).sum())
-        n_seeds = len(result.coords["seed"])
-        sign = cls.final(result, "sign")
-        ceiling, cells = result["sign_ceiling"], result["sign_cells"]
-        hidden = len(result.coords["layer"]) - 1
-        return (f"In {frozen} of {n_seeds} seeds, all {hidden} hidden weight matrices of the sign network ended "
-                f"exactly where they started, while its output layer moved by {change[:, -1].mean():.0%} of its "
-                f"initial norm on average. The network is therefore a linear classifier on fixed random features: "
-                f"its first layer cuts the plane with {result.config['width']} random lines, and all points in one "
-                f"cell of the resulting partition share one code, so they get one label. The "
-                f"{result.config['n_test']:,} test points fall into {cells.min()} to {cells.max()} distinct codes "
-                f"per seed. Even a perfect readout, giving each code its majority label, would score "
-                f"{ceiling.mean():.1%} on average ({ceiling.min():.1%} to {ceiling.max():.1%}); the trained sign "
-                f"networks reach {sign.mean():.1%}, and their boundaries above are made of the random lines' "
-                f"straight pieces.")
+    def numbers(cls, result: Result) -> dict:
+        """Accuracies in percent (means over seeds unless named min or max), differences from relu in points."""
+        acts, final = result.coords["activation"], partial(cls.final, result)
+        found = {"n_test": f"{result.config['n_test']:,}", "n_train": f"{result.config['n_train']:,}",
+                 "original_identity": 100 * ORIGINAL_IDENTITY, "smooth": join_words(cls.smooth(result) or ["none"]),
+                 "margin_points": 100 * result.config["margin"], "n_acts": len(acts),
+                 "means": ", ".join(f"{a} {100 * final(a).mean():.1f}%" for a in
+                                    sorted(acts, key=lambda a: -final(a).mean())),
+                 "smooth_diffs": ", ".join(f"{a} {100 * (final(a) - final('relu')).mean():+.2f}"
+                                           for a in cls.smooth(result)) or "none"}
+        for a in acts:
+            found.update({f"{a}_mean": 100 * float(final(a).mean()), f"{a}_min": 100 * float(final(a).min()),
+                          f"{a}_max": 100 * float(final(a).max())})
+        if "sign" in acts:
+            distance = result.select("distance_from_init", activation="sign")[:, -1, :]
+            ceiling, cells = result["sign_ceiling"], result["sign_cells"]
+            found.update({"n_frozen": int(np.all(distance[:, :-1] == 0, axis=1).sum()),
+                          "n_hidden": len(result.coords["layer"]) - 1,
+                          "output_moved": float(100 * np.mean(distance[:, -1] / result["initial_norm"][:, -1])),
+                          "ceiling_mean": 100 * float(ceiling.mean()), "ceiling_min": 100 * float(ceiling.min()),
+                          "ceiling_max": 100 * float(ceiling.max()), "cells_min": int(cells.min()),
+                          "cells_max": int(cells.max())})
+        if result.coords["longer_step"]:
+            found.update({"longer_mean": 100 * float(result["longer_accuracy"][:, -1].mean()),
+                          "longer_steps": f"{result.coords['longer_step'][-1]:,}"})
+        return found
 
     # ------------------------------------------------------------------ figures
 
@@ -431,7 +316,6 @@ class Activations(Experiment):
         axes[0, 0].legend(loc="upper left", fontsize=8)
         fig.tight_layout()
         return fig
-
 
     @classmethod
     def plot_longer(cls, result: Result):

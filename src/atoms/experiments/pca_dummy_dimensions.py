@@ -1,18 +1,13 @@
 """Atom 6: does PCA help a network when 10 informative inputs hide among thousands of noise inputs?
 
-The original appended k U[0,1) columns to a 10-D Gaussian mixture, multiplied every row by what it
-called a rotation, and compared a network on all D = 10 + k inputs with networks on 10, 5 or 1
-principal components. Its "rotation" was a U[0,1) matrix and the inputs were never standardized, so
-each input is a sum of D positive terms averaging about 1/4: about 500 at D = 2,010. Here that
-pipeline runs next to a corrected one (a random orthogonal matrix, inputs standardized with training
-statistics) and, to isolate input scale, next to the original's own matrix with standardized inputs.
-Every pipeline of a seed sees the same data, the same dummy columns and the same initial weights, so
-comparisons are paired by seed.
-"""
+The original's pipeline (U[0,1) "rotation", raw inputs) runs next to a corrected one (rotation, standardized
+inputs) and the original's matrix on standardized inputs; a seed's pipelines share data and initial weights."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
+from typing import NamedTuple
 
 import numpy as np
 from sklearn.decomposition import PCA
@@ -23,25 +18,20 @@ from atoms import data, plotting, seeding
 from atoms.config import Config, param
 from atoms.engine import Data, Init, Members, Network, Recording, Training, initial_params, train
 from atoms.experiment import Experiment, Result
-from atoms.page import verdict_word
 
 INFORMATIVE_DIMS = 10
 COV_SCALE = 0.2
 HIDDEN = (100, 100)
 SATURATED = float(np.log(99.0))  # |pre-activation| beyond which a sigmoid's output is within 0.01 of 0 or 1
 CHANCE = 0.5
+PCA_GAIN = {"original": 0.10, "corrected": 0.05}  # the claimed gain of PCA to the widest size, per pipeline
+RESCALE_GAIN = 0.10  # the claimed gain of standardizing the original's inputs
+SATURATED_SHARE, FITTED = 0.9, 0.7  # the original's network at the largest D: saturated share, training accuracy
+COLORS = {"original": plotting.COLORS[1], "rescaled": plotting.COLORS[4], "corrected": plotting.COLORS[0]}
 
 
-@dataclass(frozen=True)
-class Pipeline:
-    """How raw inputs reach the network: which D x D matrix mixes them, and whether they are standardized."""
-
-    name: str
-    label: str
-    matrix: str
-    standardize: bool
-
-
+# How raw inputs reach the network: which D x D matrix mixes them, and whether they are standardized.
+Pipeline = NamedTuple("Pipeline", [("name", str), ("label", str), ("matrix", str), ("standardize", bool)])
 ORIGINAL = Pipeline("original", "original: U[0,1) matrix, raw inputs", "uniform", False)
 CORRECTED = Pipeline("corrected", "corrected: rotation, standardized inputs", "rotation", True)
 RESCALED = Pipeline("rescaled", "U[0,1) matrix, standardized inputs", "uniform", True)
@@ -53,10 +43,10 @@ MEASURED = (ORIGINAL, RESCALED, CORRECTED)
 class PcaDummyDimensionsConfig(Config):
     dummy_dims: tuple[int, ...] = param((0, 200, 2000), "Dummy U[0,1) columns k added to the 10 informative ones; "
                                         "networks without PCA run at each.", ge=0, le=4000, min_len=2)
-    pca_dummy_dims: tuple[int, ...] = param((2000,), "k at which the PCA networks run (a subset of dummy_dims).",
-                                            ge=0, le=4000)
-    pca_dims: tuple[int, ...] = param((10, 5, 1), "Principal components kept, PCA fitted on the training set.",
-                                      ge=1, le=INFORMATIVE_DIMS)
+    pca_dummy_dims: tuple[int, ...] = param((2000,), "k where the PCA networks run (subset of dummy_dims).", ge=0,
+                                            le=4000)
+    pca_dims: tuple[int, ...] = param((10, 5, 1), "Principal components kept, PCA fitted on the training set.", ge=1,
+                                      le=INFORMATIVE_DIMS)
     rescaled_dims: tuple[int, ...] = param((200,), "k at which the original's matrix also runs on standardized "
                                            "inputs without PCA, to isolate input scale (a subset of dummy_dims).",
                                            ge=0, le=4000)
@@ -81,13 +71,7 @@ class PcaDummyDimensionsConfig(Config):
 
 @dataclass
 class NetworkInputs:
-    """One member's inputs as an affine map of the raw columns, x @ weights + offset.
-
-    Keeping the map instead of transformed test points lets the test set meet the trained first
-    layer folded into the map, x @ (weights @ W1), so thousands of test points never pass through
-    a 2,010 x 2,010 matrix.
-    """
-
+    """A member's inputs as a map of the raw columns, x @ weights + offset, which test points meet folded."""
     weights: np.ndarray
     offset: np.ndarray
     train: np.ndarray
@@ -104,19 +88,14 @@ def _inputs(weights, offset, z, width: int) -> NetworkInputs:
     """Columns beyond the member's own are zeros: the PCA networks share one padded width (see the page)."""
     pad = width - z.shape[1]
     if pad:
-        weights, z = np.pad(weights, ((0, 0), (0, pad))), np.pad(z, ((0, 0), (0, pad)))
-        offset = np.pad(offset, (0, pad))
+        widen = ((0, 0), (0, pad))
+        weights, z, offset = np.pad(weights, widen), np.pad(z, widen), np.pad(offset, (0, pad))
     return NetworkInputs(weights.astype(np.float32), offset.astype(np.float32), z.astype(np.float32))
 
 
 def pipeline_inputs(x_train: np.ndarray, matrix: np.ndarray, standardize: bool, pca_dims: tuple[int, ...] = (),
                     pca_width: int = 0) -> tuple[NetworkInputs, list[NetworkInputs]]:
-    """The full inputs and, for each PCA size, the training set's leading principal components.
-
-    Without standardization the components stay unscaled, as scikit-learn's PCA returns them and
-    the original fed them; with it they are standardized too, so the network always sees
-    unit-variance inputs.
-    """
+    """The full inputs and, per PCA size, the leading principal components (standardized if the inputs are)."""
     weights, offset = matrix, np.zeros(matrix.shape[1])
     z = x_train @ matrix
     if standardize:
@@ -130,18 +109,10 @@ def pipeline_inputs(x_train: np.ndarray, matrix: np.ndarray, standardize: bool, 
     return _inputs(weights, offset, z, z.shape[1]), reduced
 
 
-def _sigmoid(z):
-    """The tanh form never overflows, even for the pre-activations of hundreds the original's inputs give."""
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
-
-
 def logits(params: list[np.ndarray], inputs: NetworkInputs, x_raw: np.ndarray) -> np.ndarray:
-    """The trained network on raw points, its first layer folded into the member's input map.
-
-    The cheaper association order is taken: through the map first when it narrows the inputs
-    (PCA), through the first layer first when it does not.
-    """
+    """The trained network on raw points, its first layer folded into the input map (map first if it narrows)."""
     w1, b1, w2, b2, w3, b3 = params
+    _sigmoid = lambda z: 0.5 * (1.0 + np.tanh(0.5 * z))  # noqa: E731 (never overflows, even at inputs of hundreds)
     if inputs.weights.shape[1] < w1.shape[1]:
         first = (x_raw @ inputs.weights + inputs.offset) @ w1
     else:
@@ -150,17 +121,12 @@ def logits(params: list[np.ndarray], inputs: NetworkInputs, x_raw: np.ndarray) -
 
 
 def saturated_share(x: np.ndarray, w1: np.ndarray, b1: np.ndarray) -> float:
-    """Share of (point, first-layer unit) pairs whose sigmoid output is within 0.01 of 0 or 1.
-
-    There the sigmoid's slope is below 4% of its peak, so a first layer that starts mostly
-    saturated passes almost no gradient back to its weights.
-    """
+    """Share of (point, first-layer unit) pairs whose sigmoid output is within 0.01 of 0 or 1 (slope < 4% of peak)."""
     return float(np.mean(np.abs(x @ w1 + b1) > SATURATED))
 
 
 def _sample(seed: np.random.SeedSequence, config: PcaDummyDimensionsConfig):
-    """The 10-D mixture (train and test from one covariance draw) with every dummy column appended;
-    a smaller k keeps the first k of them, so one seed's settings differ only in what they vary."""
+    """The 10-D mixture (train and test from one draw) and every dummy column; a smaller k keeps the first k."""
     rng = seeding.generator(seed, seeding.DATA)
     x, y = data.gaussian_mixture(config.n_train + config.n_test, INFORMATIVE_DIMS, rng, class1_mean="ones",
                                  cov_scale=COV_SCALE)
@@ -180,6 +146,11 @@ def _points(ax, x, values, label: str, color, marker: str):
                 markersize=6, capsize=3, label=label, linestyle="--" if len(x) > 1 else "none")
 
 
+def _rescaled_points(ax, result: Result, kind: str):
+    dims = INFORMATIVE_DIMS + np.array(result.coords["rescaled_dims"])
+    _points(ax, dims, result[f"rescaled_{kind}_accuracy"], f"no PCA, {RESCALED.label}", COLORS["rescaled"], "D")
+
+
 def _network(width: int) -> Network:
     return Network(width, HIDDEN, 2, activation="sigmoid", bias_init=Init("glorot_uniform"))
 
@@ -190,24 +161,20 @@ class PcaDummyDimensions(Experiment):
     Config = PcaDummyDimensionsConfig
 
     def _run(self, config):
-        # TensorFlow runs on one thread; BLAS does too, because the two cores are shared with other
-        # chapters and a contended two-thread QR of a 2,010 x 2,010 matrix is several times slower.
+        # One BLAS thread, as TensorFlow's: a contended two-thread QR of 2,010 x 2,010 is several times slower.
         with threadpool_limits(1):
-            return self._run_one_thread(config)
-
-    def _run_one_thread(self, config):
-        seeds = seeding.member_seeds(config.seed, config.n_seeds)
-        samples = [_sample(seed, config) for seed in seeds]
-        dims, coords = self._layout(config)
-        arrays = {name: np.zeros([len(coords[axis]) for axis in axes], np.float32) for name, axes in dims.items()}
-        groups: dict[int, list] = {}
-        for k in config.dummy_dims:
-            self._members_at(k, config, seeds, samples, arrays, groups)
-        for width, members in groups.items():
-            for (cell, _), test, fit in zip(members, *self._train_group(config, width, members, seeds, samples)):
-                arrays[cell[0]][cell[1:]] = test
-                arrays[cell[0].replace("test", "train")][cell[1:]] = fit
-        return arrays, dims, coords
+            seeds = seeding.member_seeds(config.seed, config.n_seeds)
+            samples = [_sample(seed, config) for seed in seeds]
+            dims, coords = self._layout(config)
+            arrays = {name: np.zeros([len(coords[axis]) for axis in axes], np.float32) for name, axes in dims.items()}
+            groups: dict[int, list] = {}
+            for k in config.dummy_dims:
+                self._members_at(k, config, seeds, samples, arrays, groups)
+            for width, members in groups.items():
+                for (cell, _), test, fit in zip(members, *self._train_group(config, width, members, seeds, samples)):
+                    arrays[cell[0]][cell[1:]] = test
+                    arrays[cell[0].replace("test", "train")][cell[1:]] = fit
+            return arrays, dims, coords
 
     @staticmethod
     def _layout(config):
@@ -225,14 +192,10 @@ class PcaDummyDimensions(Experiment):
 
     @staticmethod
     def _members_at(k, config, seeds, samples, arrays, groups):
-        """Every pipeline's inputs at one k: measured at initialization, and queued by input width.
-
-        Each queued member is (cell of the array its test accuracy goes to, its inputs).
-        """
+        """Every pipeline's inputs at one k: measured, and queued by width as (cell of its test accuracy, inputs)."""
         i, width, pca_width = config.dummy_dims.index(k), INFORMATIVE_DIMS + k, max(config.pca_dims)
         start = initial_params(_network(width), Members(seeds=seeds))
-        # One rotation per D, shared by the seeds: a Haar draw of 2,010 x 2,010 costs about a
-        # second, and being orthogonal it changes no distance whichever one is drawn.
+        # One rotation per D, shared by the seeds: a Haar draw at D = 2,010 costs a second, and changes no distance.
         rotation = data.random_rotation(width, _matrix_rng(seeds[0], k, "rotation"))
         for s, seed in enumerate(seeds):
             x_train = samples[s][0][:config.n_train, :width].astype(np.float64)
@@ -257,14 +220,12 @@ class PcaDummyDimensions(Experiment):
     def _train_group(config, width, members, seeds, samples):
         """One ensemble per input width; test and final training accuracy per member."""
         seed_of = [cell[-1] for cell, _ in members]
-        history = train(
-            _network(width), Training(steps=config.steps, loss="cross_entropy", optimizer="adam"),
+        history = train(_network(width), Training(steps=config.steps, loss="cross_entropy", optimizer="adam"),
             Members(seeds=[seeds[s] for s in seed_of], learning_rate=config.learning_rate),
             Data(np.stack([inputs.train for _, inputs in members]),
                  np.stack([samples[s][1][:config.n_train] for s in seed_of])),
             Recording())
-        x_test = {}
-        test = []
+        x_test, test = {}, []
         for m, ((_, inputs), s) in enumerate(zip(members, seed_of)):
             raw, y = samples[s]
             key = (s, inputs.weights.shape[0])
@@ -274,250 +235,116 @@ class PcaDummyDimensions(Experiment):
             test.append(float(np.mean(predicted == y[config.n_train:])))
         return test, history.train_accuracy[:, -1].tolist()
 
-    # ------------------------------------------------------------------ reading the result
+    # ------------------------------------------------------------------ claims and numbers
 
     @staticmethod
     def settings(result: Result) -> dict[str, int]:
         """Where the claims are judged: most dummies, widest and narrowest PCA."""
         c = result.coords
-        return {"k_max": max(c["dummy_dims"]), "k_pca_max": max(c["pca_dummy_dims"]),
-                "k_rescaled": max(c["rescaled_dims"]),
-                "pca_wide": max(c["pca_dims"]), "pca_narrow": min(c["pca_dims"])}
+        return {"k_max": max(c["dummy_dims"]), "k_high": max(c["pca_dummy_dims"]),
+                "k_rescaled": max(c["rescaled_dims"]), "wide": max(c["pca_dims"]), "narrow": min(c["pca_dims"])}
 
     @staticmethod
-    def no_pca(result: Result, pipeline: str, k: int, array: str = "test_accuracy") -> np.ndarray:
-        c = result.coords
-        return result[array][c["pipeline"].index(pipeline), c["dummy_dims"].index(k)]
-
-    @staticmethod
-    def with_pca(result: Result, pipeline: str, k: int, n_components: int,
-                 array: str = "pca_test_accuracy") -> np.ndarray:
-        c = result.coords
-        return result[array][c["pipeline"].index(pipeline), c["pca_dummy_dims"].index(k),
-                             c["pca_dims"].index(n_components)]
-
-    @staticmethod
-    def rescaled(result: Result, k: int, array: str = "rescaled_test_accuracy") -> np.ndarray:
-        return result[array][result.coords["rescaled_dims"].index(k)]
-
-    @staticmethod
-    def measured(result: Result, array: str, pipeline: str, k: int) -> np.ndarray:
-        c = result.coords
-        return result[array][c["input_pipeline"].index(pipeline), c["dummy_dims"].index(k)]
+    def values(result: Result, name: str, pipeline: str, k: int, n_components: int | None = None) -> np.ndarray:
+        """One per seed: "test" or "train" accuracy (after PCA if `n_components`), "saturation" or "input_rms"."""
+        if name in ("saturation", "input_rms"):
+            return result.select(name, input_pipeline=pipeline, dummy_dims=k)
+        if pipeline == "rescaled":
+            return result.select(f"rescaled_{name}_accuracy", rescaled_dims=k)
+        if n_components is None:
+            return result.select(f"{name}_accuracy", pipeline=pipeline, dummy_dims=k)
+        return result.select(f"pca_{name}_accuracy", pipeline=pipeline, pca_dummy_dims=k, pca_dims=n_components)
 
     @classmethod
-    def claims(cls, result: Result) -> list[stats.Claim]:
-        e, judged = cls.settings(result), result.judged
-        d_max, d_rescaled = INFORMATIVE_DIMS + e["k_max"], INFORMATIVE_DIMS + e["k_rescaled"]
-        d_high = INFORMATIVE_DIMS + e["k_pca_max"]
-        wide, narrow, high = e["pca_wide"], e["pca_narrow"], e["k_pca_max"]
-        dimension = "dimension" if narrow == 1 else "dimensions"
+    def declare(cls, result: Result) -> list[stats.Claim]:
+        e, v = cls.settings(result), partial(cls.values, result)
+        d_max, d_rescaled, d_high = (INFORMATIVE_DIMS + e[k] for k in ("k_max", "k_rescaled", "k_high"))
+        pca = {p: stats.paired(v("test", p, e["k_high"], e["wide"]), v("test", p, e["k_high"]), margin=PCA_GAIN[p])
+               for p in PCA_GAIN}
+        collapse = {"saturated at initialization": stats.compare(v("saturation", "original", e["k_max"]),
+                                                                 level=SATURATED_SHARE),
+                    "training accuracy": stats.compare(v("train", "original", e["k_max"]), level=FITTED, above=False)}
+        helps = (f"PCA to {e['wide']} dimensions raises test accuracy at D = {d_high} by more than {{:.0f}} "
+                 f"points over no PCA (the original's conclusion, on {{}}).")
         return [
-            stats.Claim(
-                "original_collapses_without_pca",
-                f"With the original's transform and no PCA, test accuracy at D = {d_max} is below 0.6 "
-                f"(chance is 0.5).",
-                stats.threshold(cls.no_pca(result, "original", e["k_max"]), above=False, level=0.6, judged=judged)),
-            stats.Claim(
-                "original_pca_helps",
-                f"With the original's transform, PCA to {wide} dimensions raises test accuracy at D = {d_high} by "
-                f"more than 10 points over no PCA (the original's conclusion, on its own pipeline).",
-                stats.paired_difference(cls.with_pca(result, "original", high, wide),
-                                        cls.no_pca(result, "original", high), margin=0.10, judged=judged)),
-            stats.Claim(
-                "original_saturates_at_init",
-                f"With the original's transform and no PCA at D = {d_max}, more than 90% of first-layer sigmoid "
-                f"outputs start within 0.01 of 0 or 1.",
-                stats.threshold(cls.measured(result, "saturation", "original", e["k_max"]), above=True, level=0.9,
-                                judged=judged)),
-            stats.Claim(
-                "original_fails_to_fit",
-                f"With the original's transform and no PCA at D = {d_max}, the network fits fewer than 70% of its "
-                f"own training points after training.",
-                stats.threshold(cls.no_pca(result, "original", e["k_max"], "train_accuracy"), above=False,
-                                level=0.7, judged=judged)),
-            stats.Claim(
-                "standardizing_removes_collapse",
-                f"At D = {d_rescaled}, standardizing the original's inputs (same U[0,1) matrix, data and initial "
-                f"weights, no PCA) raises test accuracy by more than 10 points.",
-                stats.paired_difference(cls.rescaled(result, e["k_rescaled"]),
-                                        cls.no_pca(result, "original", e["k_rescaled"]), margin=0.10,
-                                        judged=judged)),
-            stats.Claim(
-                "corrected_does_not_collapse",
-                f"With the corrected transform and no PCA, test accuracy at D = {d_max} stays above 0.8.",
-                stats.threshold(cls.no_pca(result, "corrected", e["k_max"]), above=True, level=0.8, judged=judged)),
-            stats.Claim(
-                "corrected_pca_helps",
-                f"With the corrected transform, PCA to {wide} dimensions raises test accuracy at D = {d_high} by "
-                f"more than 5 points over no PCA (the original's conclusion, on a correct pipeline).",
-                stats.paired_difference(cls.with_pca(result, "corrected", high, wide),
-                                        cls.no_pca(result, "corrected", high), margin=0.05, judged=judged)),
-            stats.Claim(
-                "original_matrix_misleads_pca",
-                f"At D = {d_high}, PCA to {narrow} {dimension} scores more than 10 points lower after the original's "
-                f"U[0,1) matrix than after a rotation (same data and initial weights).",
-                stats.paired_difference(cls.with_pca(result, "corrected", high, narrow),
-                                        cls.with_pca(result, "original", high, narrow), margin=0.10,
-                                        judged=judged)),
+            stats.Claim("original_pca_helps", "With the original's transform, " + helps.format(
+                100 * PCA_GAIN["original"], "its own pipeline"), pca["original"], primary=True),
+            stats.Claim("standardizing_removes_collapse",
+                        f"At D = {d_rescaled}, standardizing the original's inputs (same U[0,1) matrix, data and "
+                        f"initial weights, no PCA) raises test accuracy by more than {100 * RESCALE_GAIN:.0f} points.",
+                        stats.paired(v("test", "rescaled", e["k_rescaled"]), v("test", "original", e["k_rescaled"]),
+                                     margin=RESCALE_GAIN), primary=True),
+            stats.Claim("corrected_pca_helps", "With the corrected transform, " + helps.format(
+                100 * PCA_GAIN["corrected"], "a correct pipeline"), pca["corrected"], primary=True),
+            stats.Claim("original_saturates_and_fails_to_fit",
+                        f"With the original's transform and no PCA at D = {d_max}, more than {SATURATED_SHARE:.0%} of "
+                        f"first-layer sigmoid outputs start within 0.01 of 0 or 1, and after training the network "
+                        f"fits fewer than {FITTED:.0%} of its own training points.", stats.all_of(collapse)),
         ]
 
     @classmethod
-    def headline(cls, result: Result) -> dict[str, float]:
-        """The numbers the page quotes: means over seeds, accuracies in percent."""
-        e = cls.settings(result)
-        k_min, high = min(result.coords["dummy_dims"]), e["k_pca_max"]
-        wide, narrow = e["pca_wide"], e["pca_narrow"]
-
-        def pct(values):
-            return float(100 * np.mean(values))
-
-        numbers = {
-            "d_min": INFORMATIVE_DIMS + k_min, "d_max": INFORMATIVE_DIMS + e["k_max"],
-            "d_rescaled": INFORMATIVE_DIMS + e["k_rescaled"],
-            "d_pca_high": INFORMATIVE_DIMS + high, "pca_wide": wide, "pca_narrow": narrow,
-            "original_low": pct(cls.no_pca(result, "original", k_min)),
-            "original_rescaled_k": pct(cls.no_pca(result, "original", e["k_rescaled"])),
-            "original_high": pct(cls.no_pca(result, "original", e["k_max"])),
-            "original_train_high": pct(cls.no_pca(result, "original", e["k_max"], "train_accuracy")),
-            "test_se": float(100 * np.sqrt(0.9 * 0.1 / result.config["n_test"])),
-            "rescaled": pct(cls.rescaled(result, e["k_rescaled"])),
-            "corrected_high": pct(cls.no_pca(result, "corrected", e["k_max"])),
-            "original_pca_wide_high": pct(cls.with_pca(result, "original", high, wide)),
-            "corrected_pca_wide_high": pct(cls.with_pca(result, "corrected", high, wide)),
-            "corrected_pca_gain": pct(cls.with_pca(result, "corrected", high, wide)
-                                      - cls.no_pca(result, "corrected", high)),
-            "original_rms_high": float(np.mean(cls.measured(result, "input_rms", "original", e["k_max"]))),
-            "original_saturation_high": pct(cls.measured(result, "saturation", "original", e["k_max"])),
-            "corrected_saturation_high": pct(cls.measured(result, "saturation", "corrected", e["k_max"])),
-        }
-        for pipeline in ("original", "corrected"):
-            numbers[f"{pipeline}_pca_narrow_high"] = pct(cls.with_pca(result, pipeline, high, narrow))
-        return numbers
-
-    @staticmethod
-    def padding_shrinkage(result: Result) -> dict[int, float]:
-        """How much smaller, in percent, each padded PCA network's first-layer Glorot limit is.
-
-        Glorot's limit is sqrt(6 / (fan_in + fan_out)); zero columns raise fan_in to the padded width.
-        """
-        width, units = max(result.coords["pca_dims"]), HIDDEN[0]
-        return {n: float(100 * (1 - np.sqrt((n + units) / (width + units))))
-                for n in result.coords["pca_dims"] if n < width}
-
-    @classmethod
-    def verdict_sentences(cls, result: Result, found: list[stats.Claim]) -> dict[str, str]:
-        """The conclusion's sentences that depend on the run, chosen by the claims' verdicts (MyST Markdown)."""
-        by_id = {claim.id: claim.verdict for claim in found}
-        word = {claim.id: verdict_word(claim) for claim in found}
-        n = cls.headline(result)
-        supported, refuted = stats.Verdict.SUPPORTED, stats.Verdict.NOT_SUPPORTED
-        if not result.judged:
-            return {"reproduction": "This run is too small to judge, so the page draws no conclusion from it.",
-                    "verdict": "", "why": "This run is too small to judge, so its numbers are not interpreted here.",
-                    "narrow": ""}
-        if by_id["original_collapses_without_pca"] == supported and by_id["original_pca_helps"] == supported:
-            reproduction = (f"On its own pipeline the original's finding reproduces: without PCA the network ends "
-                            f"at {n['original_high']:.1f}% test accuracy at $D = {n['d_max']}$, and PCA to "
-                            f"{n['pca_wide']} dimensions lifts it to {n['original_pca_wide_high']:.1f}%.")
-        else:
-            reproduction = ("On its own pipeline the original's finding does not fully reproduce in this run; "
-                            "the verdicts below say which part fails.")
-        artifact = (by_id["standardizing_removes_collapse"] == supported
-                    and by_id["corrected_does_not_collapse"] == supported)
-        if artifact and by_id["corrected_pca_helps"] == refuted:
-            verdict = (f"But our run disagrees with the original's conclusion. The collapse is an input-scale "
-                       f"artifact: standardizing the original's own inputs restores {n['rescaled']:.1f}% at "
-                       f"$D = {n['d_rescaled']}$, where the unstandardized network scores "
-                       f"{n['original_rescaled_k']:.1f}%, and on the corrected pipeline the network without PCA "
-                       f"keeps {n['corrected_high']:.1f}% at $D = {n['d_max']}$. There PCA to {n['pca_wide']} "
-                       f"dimensions changes test accuracy by {n['corrected_pca_gain']:+.1f} points on average, and "
-                       f"the claims below rule out a gain of more than 5 points.")
-        elif artifact:
-            verdict = (f"The collapse is an input-scale artifact: standardizing the original's own inputs restores "
-                       f"{n['rescaled']:.1f}% at $D = {n['d_rescaled']}$, and the corrected pipeline keeps "
-                       f"{n['corrected_high']:.1f}% at $D = {n['d_max']}$ without PCA. The original's conclusion "
-                       f"that PCA helps, tested on the corrected pipeline, {word['corrected_pca_helps']} in this run "
-                       f"({n['corrected_pca_gain']:+.1f} points).")
-        else:
-            verdict = ("In this run the hypothesis that the collapse is an input-scale artifact is not borne out "
-                       "by both of its tests; the verdicts below give the statistics.")
-        if by_id["original_saturates_at_init"] == supported and by_id["original_fails_to_fit"] == supported:
-            why = (f"At $D = {n['d_max']}$, the original's inputs have a root mean square of "
-                   f"{n['original_rms_high']:.0f}, and {n['original_saturation_high']:.1f}% of the first layer's "
-                   f"sigmoid outputs start within 0.01 of 0 or 1 (on the corrected pipeline "
-                   f"{n['corrected_saturation_high']:.1f}%). A saturated sigmoid passes back almost no gradient, "
-                   f"and after {result.config['steps']} steps the network fits only "
-                   f"{n['original_train_high']:.1f}% of its own training points: the collapse is a failure to "
-                   f"train, not overfitting.")
-        else:
-            why = (f"The mechanism proposed here is not fully borne out in this run: the claim that the first layer "
-                   f"starts saturated {word['original_saturates_at_init']}, and the claim that the network fails to "
-                   f"fit its training points {word['original_fails_to_fit']}.")
-        components = f"{n['pca_narrow']} {'dimension' if n['pca_narrow'] == 1 else 'dimensions'}"
-        if by_id["original_matrix_misleads_pca"] == supported:
-            narrow = (f"The U[0,1) matrix also misleads PCA itself: at $D = {n['d_pca_high']}$, PCA to {components} "
-                      f"reaches {n['original_pca_narrow_high']:.1f}% after it and "
-                      f"{n['corrected_pca_narrow_high']:.1f}% after a rotation, on the same data.")
-        else:
-            narrow = (f"Whether the U[0,1) matrix also misleads PCA to {components} is not settled by this run: "
-                      f"the claim that it does {word['original_matrix_misleads_pca']}.")
-        return {"reproduction": reproduction, "verdict": verdict, "why": why, "narrow": narrow}
-
-    # ------------------------------------------------------------------ figures
+    def numbers(cls, result: Result) -> dict:
+        """Accuracies in percent (means over seeds), input dimensions D = 10 + k, the claims' thresholds."""
+        e, c, v, config = cls.settings(result), result.coords, partial(cls.values, result), result.config
+        k_max, high, wide, narrow, k_rescaled = e["k_max"], e["k_high"], e["wide"], e["narrow"], e["k_rescaled"]
+        pct = lambda *spec: float(100 * np.mean(v(*spec)))  # noqa: E731
+        found = {"d_max": INFORMATIVE_DIMS + k_max, "d_rescaled": INFORMATIVE_DIMS + k_rescaled,
+                 "d_high": INFORMATIVE_DIMS + high, "wide": wide, "n_test": f"{config['n_test']:,}",
+                 "narrow": f"{narrow} dimension{'s' if narrow > 1 else ''}", "min_p": 0.5 ** config["n_seeds"],
+                 "test_se": float(100 * np.sqrt(0.9 * 0.1 / config["n_test"])), "rescale_margin": 100 * RESCALE_GAIN,
+                 "saturated_level": 100 * SATURATED_SHARE, "fitted_level": 100 * FITTED,
+                 "rescaled": pct("test", "rescaled", k_rescaled), "corrected_max": pct("test", "corrected", k_max),
+                 "original_at_rescaled": pct("test", "original", k_rescaled),
+                 "original_max": pct("test", "original", k_max), "original_train_max": pct("train", "original", k_max),
+                 "original_rms_max": float(np.mean(v("input_rms", "original", k_max)))}
+        found.update({n: ", ".join(map(str, config[n])) for n in ("dummy_dims", "pca_dummy_dims", "rescaled_dims")})
+        for p in ("original", "corrected"):
+            gain = 100 * (v("test", p, high, wide) - v("test", p, high))
+            found.update({f"{p}_saturation": pct("saturation", p, k_max), f"{p}_none": pct("test", p, high),
+                          f"{p}_wide": pct("test", p, high, wide), f"{p}_narrow": pct("test", p, high, narrow),
+                          f"{p}_gain": float(gain.mean()), f"{p}_gain_min": float(gain.min()),
+                          f"{p}_gain_max": float(gain.max()), f"{p}_margin": 100 * PCA_GAIN[p]})
+        units = HIDDEN[0]  # Glorot's limit is sqrt(6 / (fan_in + fan_out)); zero columns raise fan_in to `wide`
+        shrink = [f"{100 * (1 - np.sqrt((n + units) / (wide + units))):.1f}% (PCA to {n})" for n in c["pca_dims"]
+                  if n < wide]
+        found["padding_note"] = " and ".join(shrink) or "0%"
+        return found
 
     @classmethod
     def plot(cls, result: Result) -> list:
-        return [cls.plot_accuracy(result), cls.plot_mechanism(result)]
-
-    @classmethod
-    def plot_accuracy(cls, result: Result):
+        """Test accuracy against D, then the mechanism: input scale, saturation at initialization, training fit."""
         c = result.coords
         dims, pca_dims = INFORMATIVE_DIMS + np.array(c["dummy_dims"]), INFORMATIVE_DIMS + np.array(c["pca_dummy_dims"])
         fig, axes = plotting.figure(1, 2, height=3.8, sharey=True)
         for p, (ax, pipeline) in enumerate(zip(axes[0], TRAINED)):
             plotting.mean_band(ax, dims, result["test_accuracy"][p].T, label="no PCA", color=plotting.COLORS[0])
             for j, n_components in enumerate(c["pca_dims"]):
-                # Side by side rather than on top of each other: a small shift on the log axis.
-                shift = 1.1 ** (j - (len(c["pca_dims"]) - 1) / 2)
+                shift = 1.1 ** (j - (len(c["pca_dims"]) - 1) / 2)  # side by side: a small shift on the log axis
                 _points(ax, pca_dims * shift, result["pca_test_accuracy"][p, :, j], f"PCA to {n_components}",
                         plotting.COLORS[j + 1], "s")
             if pipeline is ORIGINAL:
-                cls._rescaled_points(ax, result, "rescaled_test_accuracy")
+                _rescaled_points(ax, result, "test")
             ax.axhline(CHANCE, color="#4a4a4a", linewidth=0.8, linestyle=":")
             ax.set(xscale="log", title=pipeline.label, xlabel="input dimension D = 10 + k")
         axes[0, 0].set_ylabel("test accuracy")
-        handles, labels = axes[0, 0].get_legend_handles_labels()
-        axes[0, 1].legend(handles, labels, loc="lower left", fontsize=8)
+        axes[0, 1].legend(*axes[0, 0].get_legend_handles_labels(), loc="lower left", fontsize=8)
         fig.tight_layout()
-        return fig
-
-    @staticmethod
-    def _rescaled_points(ax, result: Result, array: str):
-        dims = INFORMATIVE_DIMS + np.array(result.coords["rescaled_dims"])
-        _points(ax, dims, result[array], f"no PCA, {RESCALED.label}", plotting.COLORS[4], "D")
-
-    @classmethod
-    def plot_mechanism(cls, result: Result):
-        dims = INFORMATIVE_DIMS + np.array(result.coords["dummy_dims"])
-        colors = {"original": plotting.COLORS[1], "rescaled": plotting.COLORS[4], "corrected": plotting.COLORS[0]}
-        fig, axes = plotting.figure(1, 3, height=3.6)
+        mechanism, axes = plotting.figure(1, 3, height=3.6)
         for p, pipeline in enumerate(MEASURED):
-            style = {"label": pipeline.label, "color": colors[pipeline.name],
+            style = {"label": pipeline.label, "color": COLORS[pipeline.name],
                      "linestyle": "--" if pipeline is RESCALED else "-"}
             plotting.mean_band(axes[0, 0], dims, result["input_rms"][p].T, **style)
             plotting.mean_band(axes[0, 1], dims, result["saturation"][p].T, **style)
         for p, pipeline in enumerate(TRAINED):
             plotting.mean_band(axes[0, 2], dims, result["train_accuracy"][p].T, label=pipeline.label,
-                               color=colors[pipeline.name])
-        cls._rescaled_points(axes[0, 2], result, "rescaled_train_accuracy")
-        n_train = result.config["n_train"]
+                               color=COLORS[pipeline.name])
+        _rescaled_points(axes[0, 2], result, "train")
         axes[0, 0].set(yscale="log", ylabel="RMS of the network's inputs", title="input scale")
         axes[0, 1].set(ylim=(-0.03, 1.03), ylabel="share of first-layer outputs", title="saturated at initialization")
-        axes[0, 2].set(ylim=(0.4, 1.03), ylabel="training accuracy", title=f"fit to the {n_train} training points")
+        axes[0, 2].set(ylim=(0.4, 1.03), ylabel="training accuracy",
+                       title=f"fit to the {result.config['n_train']} training points")
         for ax in axes[0]:
             ax.set(xscale="log", xlabel="input dimension D = 10 + k")
-        handles, labels = axes[0, 0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=8)
-        fig.tight_layout(rect=(0, 0.08, 1, 1))
-        return fig
+        mechanism.legend(*axes[0, 0].get_legend_handles_labels(), loc="lower center", ncol=3, fontsize=8)
+        mechanism.tight_layout(rect=(0, 0.08, 1, 1))
+        return [fig, mechanism]
