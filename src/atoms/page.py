@@ -110,8 +110,11 @@ class View:
         return template if isinstance(template, Rendered) else Rendered(template.format_map(self.names))
 
     def when(self, claim_id: str, *, supported: str, not_supported: str, inconclusive: str,
-             not_judged: str | None = None) -> Rendered:
-        """The sentence for the claim's verdict; in a run too small to judge, a note saying so."""
+             not_judged: str | None = None, absent: str | None = None) -> Rendered:
+        """The sentence for the claim's verdict; in a run too small to judge, a note saying so; `absent`
+        (if given) where the run's parameters leave the claim out."""
+        if claim_id not in self.claims and absent is not None:
+            return self.text(absent)
         if claim_id not in self.claims:
             raise KeyError(f"the page interprets claim {claim_id!r}, which the run does not declare; "
                            f"known: {sorted(self.claims)}")
