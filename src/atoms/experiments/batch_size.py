@@ -23,7 +23,7 @@ from atoms import data, plotting, seeding
 from atoms.config import Config, param
 from atoms.engine import Data, Init, Members, Network, Recording, Training, train
 from atoms.experiment import Experiment, Result
-from atoms.page import verdict_word
+from atoms.prose import join_words
 
 ARMS = ("epochs", "updates", "scaled")
 ARM_LABELS = {"epochs": "(a) fixed epochs, one learning rate", "updates": "(b) fixed updates, one learning rate",
@@ -100,6 +100,30 @@ def overhead_seconds(network: Network, members: Members, batches: Data, batch: i
     return time.perf_counter() - started
 
 
+def censored_taus(times: np.ndarray, reached: np.ndarray, budget: np.ndarray) -> np.ndarray:
+    """Per seed, Kendall's tau between batch size (columns, increasing) and a time that may be censored.
+
+    Each pair of batch sizes scores +1 if the larger batch is known to be slower, -1 if known to be
+    faster, and 0 if the order is unknown: both censored, or one censored at a budget below the
+    other's time. A censored time is only known to exceed its run's `budget`; no value is imputed.
+    """
+    n_seeds, n = times.shape
+    taus = np.zeros(n_seeds)
+    for s in range(n_seeds):
+        t, hit, bound = times[s], reached[s], budget[s]
+        score = 0
+        for i in range(n):
+            for j in range(i + 1, n):
+                if hit[i] and hit[j]:
+                    score += int(np.sign(t[j] - t[i]))
+                elif hit[i] and t[i] <= bound[j]:
+                    score += 1
+                elif hit[j] and t[j] <= bound[i]:
+                    score -= 1
+        taus[s] = score / (n * (n - 1) / 2)
+    return taus
+
+
 class BatchSize(Experiment):
     name = "08_batch_size"
     title = "Batch size: test accuracy and wall time, with updates held apart"
@@ -169,80 +193,67 @@ class BatchSize(Experiment):
         return cls.step_seconds(result) * np.array(per_epoch)
 
     @classmethod
-    def seconds_to_threshold(cls, result: Result) -> np.ndarray:
-        """`[seed, batch]` arm (a) seconds until a seed's test accuracy first reaches the threshold.
+    def time_to_threshold(cls, result: Result) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Arm (a), per `[seed, batch]`: seconds per network until test accuracy first reaches the threshold
+        at a recorded step (NaN where it never does), whether it did, and the seconds the run lasted.
 
-        A seed that never reaches it counts as twice the longest arm (a) run, so it ranks last.
+        A seed that never reaches it is *censored*: its time is only known to exceed the run's length.
         """
         a = ARMS.index("epochs")
+        steps = result["steps"][a]
         reached = result["test_accuracy"][a] >= result.config["threshold"]
-        steps = result["steps"][a][:, None, :]
-        first = np.where(reached, steps, np.iinfo(np.int64).max).min(axis=-1).astype(float)
-        seconds = first * cls.step_seconds(result)[:, None]
-        censor = 2 * float(np.max(result["steps"][a][:, -1] * cls.step_seconds(result)))
-        return np.where(reached.any(axis=-1), seconds, censor).T
+        first = np.where(reached, steps[:, None, :], np.inf).min(axis=-1)
+        hit, seconds = np.isfinite(first), cls.step_seconds(result)
+        times = np.where(hit, np.where(hit, first, 0.0) * seconds[:, None], np.nan)
+        return times.T, hit.T, np.tile(steps[:, -1] * seconds, (hit.shape[1], 1))
 
     @classmethod
-    def mean_seconds_to_threshold(cls, result: Result) -> list[float | None]:
-        """Per batch size, the first recorded step where the seed-mean accuracy reaches the threshold."""
-        a = ARMS.index("epochs")
-        mean = result["test_accuracy"][a].mean(axis=1)
-        found = []
-        for b in range(mean.shape[0]):
-            hits = np.flatnonzero(mean[b] >= result.config["threshold"])
-            found.append(float(result["steps"][a, b, hits[0]] * cls.step_seconds(result)[b]) if hits.size else None)
-        return found
-
-    @classmethod
-    def claims(cls, result: Result) -> list[stats.Claim]:
-        batches = result.coords["batch"]
-        judged, found = result.judged, []
-        for arm in ARMS:
-            found.append(stats.Claim(
-                f"accuracy_falls_{arm}",
-                f"Arm {ARM_LABELS[arm]}: final test accuracy falls as the batch size grows.",
-                stats.monotone_trend(cls.final_accuracy(result, arm), "decreasing", levels=batches, judged=judged)))
+    def declare(cls, result: Result) -> list[stats.Claim]:
+        batches, threshold = result.coords["batch"], result.config["threshold"]
+        found = [stats.Claim(
+            f"accuracy_falls_{arm}", f"Arm {ARM_LABELS[arm]}: final test accuracy falls as the batch size grows.",
+            stats.trend(cls.final_accuracy(result, arm), "decreasing", levels=batches), primary=True)
+            for arm in ("epochs", "updates")]
+        taus = censored_taus(*cls.time_to_threshold(result))
         found.append(stats.Claim(
             "time_to_threshold_falls",
             f"Arm {ARM_LABELS['epochs']}: the measured seconds per network until test accuracy first reaches "
-            f"{result.config['threshold']:g} fall as the batch size grows.",
-            stats.monotone_trend(cls.seconds_to_threshold(result), "decreasing", levels=batches, judged=judged)))
+            f"{threshold:g} fall as the batch size grows (per seed, Kendall tau over the pairs of batch sizes whose "
+            f"order is known, a seed that never reaches it counting only as slower than the times within its run; "
+            f"median tau below 0).",
+            stats.compare(taus, level=0.0, above=False), primary=True))
         largest = len(batches) - 1
         found.append(stats.Claim(
             "scaling_helps_largest",
             f"At batch size {batches[largest]} and a fixed number of epochs, the scaled learning rate of arm (c) "
             f"gives higher test accuracy than arm (a)'s (paired by seed).",
-            stats.paired_difference(cls.final_accuracy(result, "scaled")[:, largest],
-                                    cls.final_accuracy(result, "epochs")[:, largest], greater=True,
-                                    judged=judged)))
-        reference = result.config["reference_batch"]
-        if reference in batches and reference != batches[largest]:
-            r = batches.index(reference)
-            found.append(stats.Claim(
-                "reference_beats_largest",
-                f"Arm (a): batch size {reference}, the original's compromise, gives higher test accuracy than "
-                f"batch size {batches[largest]} (paired by seed).",
-                stats.paired_difference(cls.final_accuracy(result, "epochs")[:, r],
-                                        cls.final_accuracy(result, "epochs")[:, largest], greater=True,
-                                        judged=judged)))
+            stats.paired(cls.final_accuracy(result, "scaled")[:, largest],
+                         cls.final_accuracy(result, "epochs")[:, largest], greater=True)))
         return found
 
     @classmethod
-    def comparison(cls, result: Result) -> str:
-        """The run's answer to the original's conclusion, worded from the verdicts."""
-        by_id = {claim.id: claim for claim in cls.claims(result)}
-        words = {key: verdict_word(claim) for key, claim in by_id.items()}
-        text = (f"The original concluded that accuracy falls as the batch size grows. At a fixed number of epochs "
-                f"and one learning rate, as the original trained, that claim {words['accuracy_falls_epochs']} in "
-                f"this run; at a fixed number of updates it {words['accuracy_falls_updates']}; with the learning "
-                f"rate scaled it {words['accuracy_falls_scaled']}. ")
-        if (by_id["accuracy_falls_epochs"].verdict == stats.Verdict.SUPPORTED
-                and by_id["accuracy_falls_updates"].verdict != stats.Verdict.SUPPORTED):
-            text += ("So the drop the original saw belongs to the fewer updates a big batch makes in a fixed "
-                     "number of epochs, not to the batch size itself. ")
-        text += (f"The claim that the time to reach the threshold falls with batch size "
-                 f"{words['time_to_threshold_falls']}.")
-        return text
+    def numbers(cls, result: Result) -> dict:
+        """Mean accuracies (percent) at the smallest and largest batch per arm, and what the timing measured."""
+        batches, n_seeds = result.coords["batch"], result.config["n_seeds"]
+        found = {"n_seeds": n_seeds, "batches": join_words([str(b) for b in batches]), "smallest": batches[0],
+                 "largest": batches[-1], "overhead": float(result.meta["overhead_seconds"])}
+        for arm in ARMS:
+            accuracy = 100 * cls.final_accuracy(result, arm).mean(axis=0)
+            found.update({f"{arm}_smallest": float(accuracy[0]), f"{arm}_largest": float(accuracy[-1])})
+        gain = cls.final_accuracy(result, "scaled")[:, -1] - cls.final_accuracy(result, "epochs")[:, -1]
+        found.update(scaled_gain=float(100 * gain.mean()), scaled_gain_seeds=int((gain > 0).sum()))
+        rate, updates = float(result["learning_rate"][ARMS.index("scaled"), -1]), result["steps"][0, :, -1]
+        found.update(scaled_rate_largest=rate, rate_ratio=rate / result.config["learning_rate"],
+                     largest_updates=int(updates[-1]), updates_ratio=float(updates[0] / updates[-1]))
+        times, reached, _ = cls.time_to_threshold(result)
+        never = [str(b) for b, hit in zip(batches, reached.any(axis=0)) if not hit]
+        found.update(n_cells=int(reached.size), n_censored=int((~reached).sum()),
+                     never_reached=join_words(never) if never else "none",
+                     n_seeds_never=int((~reached.any(axis=1)).sum()))
+        reached_at = [f"{np.median(times[reached[:, b], b]):.2g} s at batch {batch} ({reached[:, b].sum()} of "
+                      f"{n_seeds} seeds)" for b, batch in enumerate(batches) if reached[:, b].any()]
+        found["times_reached"] = join_words(reached_at) if reached_at else "no batch size"
+        return found
 
     @classmethod
     def plot(cls, result: Result) -> list:
@@ -286,13 +297,28 @@ class BatchSize(Experiment):
 
     @classmethod
     def plot_time(cls, result: Result):
-        batches = result.coords["batch"]
+        batches, n_seeds = result.coords["batch"], result.config["n_seeds"]
         fig, axes = plotting.figure(1, 2, height=3.4, width=10)
+        scale = "log" if np.all(cls.step_seconds(result) > 0) else "linear"  # a tiny run may measure 0 s
         axes[0, 0].plot(batches, cls.epoch_seconds(result), marker="o", color=plotting.COLORS[0])
-        axes[0, 0].set(xscale="log", yscale="log", xlabel="batch size", ylabel="seconds per epoch per network")
-        plotting.mean_band(axes[0, 1], batches, cls.seconds_to_threshold(result), color=plotting.COLORS[1])
-        axes[0, 1].set(xscale="log", yscale="log", xlabel="batch size",
-                       ylabel=f"seconds to test accuracy {result.config['threshold']:g}")
+        axes[0, 0].set(xscale="log", yscale=scale, xlabel="batch size", ylabel="seconds per epoch per network")
+        times, reached, budget = cls.time_to_threshold(result)
+        ax, x = axes[0, 1], np.array(batches, float)
+        for s in range(n_seeds):
+            ax.scatter(x[reached[s]], times[s, reached[s]], color=plotting.COLORS[1], s=14, alpha=0.7,
+                       label="a seed's time (reached)" if s == 0 else None)
+        hit = reached.any(axis=0)
+        medians = [np.median(times[reached[:, b], b]) for b in np.flatnonzero(hit)]
+        ax.plot(x[hit], medians, color=plotting.COLORS[1], label="median of the seeds that reached it")
+        missed = [(b, (~reached[:, b]).sum()) for b in range(len(batches)) if (~reached[:, b]).any()]
+        ax.scatter([x[b] for b, _ in missed], [budget[0, b] for b, _ in missed], marker="^", facecolors="none",
+                   edgecolors="#4a4a4a", s=40, label="not reached: the run's length, a lower bound")
+        for b, count in missed:
+            ax.annotate(f"{count}/{n_seeds}", (x[b], budget[0, b]), textcoords="offset points", xytext=(0, 7),
+                        ha="center", fontsize=7, color="#4a4a4a")
+        ax.set(xscale="log", yscale=scale, xlabel="batch size",
+               ylabel=f"seconds to test accuracy {result.config['threshold']:g}")
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=1)
         for ax in axes[0]:
             ax.minorticks_off()
             ax.set_xticks(batches, [str(b) for b in batches], rotation=45)
@@ -300,22 +326,22 @@ class BatchSize(Experiment):
         return fig
 
     @classmethod
-    def summary_table(cls, result: Result) -> str:
-        """One row per batch size: what each arm trained and reached, and the measured times."""
-        n_train, batches = result.config["n_train"], result.coords["batch"]
+    def table(cls, result: Result) -> str:
+        """One row per batch size: what each arm trained and reached, and the measured times (a data table)."""
+        n_train, batches, n_seeds = result.config["n_train"], result.coords["batch"], result.config["n_seeds"]
         accuracy = {arm: cls.final_accuracy(result, arm).mean(axis=0) for arm in ARMS}
         train = result["final_train_accuracy"][ARMS.index("epochs")].mean(axis=-1)
-        to_threshold = cls.mean_seconds_to_threshold(result)
+        times, reached, _ = cls.time_to_threshold(result)
         rows = ["| batch | updates per epoch | updates in (a) and (c) | epochs in (b) | learning rate (c) "
                 "| test acc. (a) | training acc. (a) | test acc. (b) | test acc. (c) | s per epoch per network "
-                f"| s to mean test acc. {result.config['threshold']:g}, (a) |",
-                "|---|---|---|---|---|---|---|---|---|---|---|"]
+                f"| seeds reaching test acc. {result.config['threshold']:g} in (a) | median s to reach it |",
+                "|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for b, batch in enumerate(batches):
-            per_epoch = steps_per_epoch(n_train, batch)
-            reached = "not reached" if to_threshold[b] is None else f"{to_threshold[b]:.3g}"
+            per_epoch, k = steps_per_epoch(n_train, batch), int(reached[:, b].sum())
+            median = f"{np.median(times[reached[:, b], b]):.2g}" if k else "not reached"
             rows.append(f"| {batch} | {per_epoch} | {result.config['epochs'] * per_epoch} "
                         f"| {result.config['updates'] / per_epoch:.3g} "
                         f"| {result['learning_rate'][ARMS.index('scaled'), b]:.2g} | {accuracy['epochs'][b]:.3f} "
                         f"| {train[b]:.3f} | {accuracy['updates'][b]:.3f} | {accuracy['scaled'][b]:.3f} "
-                        f"| {cls.epoch_seconds(result)[b]:.2g} | {reached} |")
+                        f"| {cls.epoch_seconds(result)[b]:.2g} | {k} of {n_seeds} | {median} |")
         return "\n".join(rows)

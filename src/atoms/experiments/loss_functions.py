@@ -28,6 +28,11 @@ REFERENCE, CONTROL, SLOW = "cross_entropy", "constant", "fourth_power"
 CHANCE = 0.5
 
 
+def untested(reason: str) -> stats.Evidence:
+    """The evidence of a claim this run cannot test (an arm it needs was not trained): it stays inconclusive."""
+    return stats.Evidence(reason, 1.0, 1.0, {})
+
+
 @dataclass(frozen=True)
 class LossFunctionsConfig(Config):
     losses: tuple[str, ...] = param(LOSS_CHOICES, "Losses compared; must include cross_entropy, the reference.",
@@ -45,8 +50,6 @@ class LossFunctionsConfig(Config):
                                "fourth power is compared with cross-entropy.", ge=1, le=100_000)
     equivalence_margin: float = param(0.02, "Accuracy difference (as a fraction) within which a loss counts as "
                                             "equivalent to cross-entropy.", gt=0, le=0.5)
-    chance_margin: float = param(0.05, "How far above 50% the control may end and still count as chance.",
-                                 gt=0, le=0.5)
 
     profile_overrides = {"smoke": {"steps": 20, "n_seeds": 2, "n_test": 400, "hidden_units": 16,
                                    "mid_step": 10, "losses": ("cross_entropy", "fourth_power")}}
@@ -99,110 +102,78 @@ class LossFunctions(Experiment):
         return [loss for loss in result.coords["loss"] if loss not in (REFERENCE, CONTROL)]
 
     @classmethod
-    def claims(cls, result: Result) -> list[stats.Claim]:
-        judged, margin = result.judged, result.config["equivalence_margin"]
-        losses, mid = result.coords["loss"], result.config["mid_step"]
-        reference = cls.accuracy_at(result, REFERENCE)
-        found = []
-        if CONTROL in losses:
-            level = CHANCE + result.config["chance_margin"]
-            found.append(stats.Claim(
-                "control_stays_at_chance",
-                f"The constant (zero-gradient) control ends at chance: its mean test accuracy stays below "
-                f"{100 * level:g}%.",
-                stats.threshold(cls.accuracy_at(result, CONTROL), above=False, level=level, judged=judged)))
-        for loss in cls.compared(result):
-            found.append(stats.Claim(
-                f"{loss}_matches_cross_entropy",
-                f"Trained with {LOSS_LABELS[loss]}, the network ends within ±{100 * margin:g} percentage points of "
-                f"cross-entropy's test accuracy (paired by seed).",
-                stats.equivalence(cls.accuracy_at(result, loss), reference, margin=margin, judged=judged)))
-        if SLOW in losses:
-            found.append(stats.Claim(
-                "fourth_power_slower_mid_training",
-                f"At step {mid}, the fourth-power network has a lower test accuracy than the cross-entropy network "
-                f"of the same seed.",
-                stats.paired_difference(cls.accuracy_at(result, SLOW, mid), cls.accuracy_at(result, REFERENCE, mid),
-                                        greater=False, judged=judged)))
-            found.append(stats.Claim(
-                "fourth_power_worse_at_end",
-                f"After step {result.coords['step'][-1]}, the fourth-power network still has a lower test accuracy "
-                f"than the cross-entropy network of the same seed (the original: slightly worse).",
-                stats.paired_difference(cls.accuracy_at(result, SLOW), reference, greater=False, judged=judged)))
+    def control(cls, result: Result) -> stats.Evidence | None:
+        """The positive control of every equivalence: cross-entropy beats the zero-gradient control by more
+        than the margin, so this run would detect a difference of the margin's size."""
+        if CONTROL not in result.coords["loss"]:
+            return None
+        return stats.paired(cls.accuracy_at(result, REFERENCE), cls.accuracy_at(result, CONTROL),
+                            margin=result.config["equivalence_margin"])
+
+    @classmethod
+    def declare(cls, result: Result) -> list[stats.Claim]:
+        margin, mid = result.config["equivalence_margin"], result.config["mid_step"]
+        reference, control = cls.accuracy_at(result, REFERENCE), cls.control(result)
+        others = [loss for loss in cls.compared(result) if loss != SLOW]
+        within = f"within ±{100 * margin:g} percentage points of cross-entropy's test accuracy (paired by seed)"
+
+        def equivalent(loss: str) -> stats.Evidence:
+            if control is None:
+                return untested(f"not tested: the run trained no {LOSS_LABELS[CONTROL]} loss, the positive control")
+            return stats.equivalent(cls.accuracy_at(result, loss), reference, margin=margin, control=control)
+
+        found = [stats.Claim(
+            "losses_match_cross_entropy",
+            f"Trained with {join_words([LOSS_LABELS[loss] for loss in others]) if others else 'the other losses'}, "
+            f"the network ends {within}, every one of them.",
+            stats.all_of({LOSS_LABELS[loss]: equivalent(loss) for loss in others}) if others else
+            untested("not tested: the run trained none of the other losses"), primary=True)]
+        trained = SLOW in result.coords["loss"]
+        absent = untested(f"not tested: the run trained no {LOSS_LABELS[SLOW]} loss")
+        found += [
+            stats.Claim("fourth_power_worse_at_end",
+                        f"After step {result.coords['step'][-1]}, the fourth-power network has a lower test accuracy "
+                        f"than the cross-entropy network of the same seed (the original: slightly worse).",
+                        stats.paired(cls.accuracy_at(result, SLOW), reference, greater=False) if trained else absent,
+                        primary=True),
+            stats.Claim("fourth_power_matches_cross_entropy", f"Trained with the fourth power, the network ends {within}.",
+                        equivalent(SLOW) if trained else absent),
+            stats.Claim("fourth_power_slower_mid_training",
+                        f"At step {mid}, the fourth-power network has a lower test accuracy than the cross-entropy "
+                        f"network of the same seed.",
+                        stats.paired(cls.accuracy_at(result, SLOW, mid), cls.accuracy_at(result, REFERENCE, mid),
+                                     greater=False) if trained else absent, registered=False)]
         return found
 
     @classmethod
-    def numbers(cls, result: Result) -> dict[str, float]:
-        """The figures the page quotes, accuracies in percent, all read from the run."""
-        values = {f"final_{loss}": 100 * float(cls.accuracy_at(result, loss).mean()) for loss in result.coords["loss"]}
-        mid = result.config["mid_step"]
-        values.update({f"mid_{loss}": 100 * float(cls.accuracy_at(result, loss, mid).mean())
-                       for loss in result.coords["loss"]})
-        values["class1_share"] = 100 * float(result["class1_share"].mean())
-        return values
-
-    @classmethod
-    def accuracies(cls, result: Result) -> str:
-        """The final and mid-training accuracies of whichever losses this run trained, as one sentence."""
-        values = cls.numbers(result)
-        final = ", ".join(f"{LOSS_LABELS[loss]} {values[f'final_{loss}']:.1f}%" for loss in result.coords["loss"])
-        mid = ", ".join(f"{LOSS_LABELS[loss]} {values[f'mid_{loss}']:.1f}%" for loss in result.coords["loss"]
-                        if loss in (REFERENCE, SLOW))
-        return (f"Mean test accuracy at the end: {final}; at step {result.config['mid_step']}: {mid}.")
-
-    @classmethod
-    def summary(cls, result: Result, found: list[stats.Claim]) -> dict[str, str]:
-        """Sentences whose truth depends on the run, written from the verdicts so the page cannot overclaim."""
-        if not result.judged:
-            text = "This build does not judge its claims, so it does not say whether it agrees with the original."
-            return {"agreement": text, "fourth": "", "accuracies": cls.accuracies(result)}
-        verdict = {claim.id: claim.verdict for claim in found}
-        margin = 100 * result.config["equivalence_margin"]
-        parts = []
-        if "control_stays_at_chance" in verdict:
-            word = "stays" if verdict["control_stays_at_chance"] is stats.Verdict.SUPPORTED else "is not shown to stay"
-            parts.append(f"the zero-gradient control {word} at chance")
+    def numbers(cls, result: Result) -> dict:
+        """The figures the page quotes, accuracies and differences in percentage points, all read from the run."""
+        losses, mid, n_seeds = result.coords["loss"], result.config["mid_step"], result.config["n_seeds"]
+        final = {loss: 100 * cls.accuracy_at(result, loss) for loss in losses}
+        middle = {loss: 100 * cls.accuracy_at(result, loss, mid) for loss in losses}
+        values = {"n_seeds": n_seeds, "last_step": result.coords["step"][-1],
+                  "margin_points": 100 * result.config["equivalence_margin"],
+                  "class1_share": 100 * float(result["class1_share"].mean()),
+                  "final_accuracies": join_words([f"{LOSS_LABELS[loss]} {final[loss].mean():.1f}%" for loss in losses]),
+                  "mid_accuracies": join_words([f"{LOSS_LABELS[loss]} {middle[loss].mean():.1f}%" for loss in losses])}
         others = [loss for loss in cls.compared(result) if loss != SLOW]
-        for word, test in (("end", lambda v: v is stats.Verdict.SUPPORTED),
-                           ("are not shown to end", lambda v: v is not stats.Verdict.SUPPORTED)):
-            chosen = [LOSS_LABELS[loss] for loss in others if test(verdict[f"{loss}_matches_cross_entropy"])]
-            if chosen:
-                parts.append(f"{join_words(chosen)} {word} within ±{margin:g} points of cross-entropy")
-        agreement = ("The original concluded that all losses do about equally well except the control, with the "
-                     "fourth power slightly worse. In this run, " + "; ".join(parts) + ".") if parts else ""
-        fourth = cls._fourth_power_sentence(result, found) if "fourth_power_worse_at_end" in verdict else ""
-        return {"agreement": agreement, "fourth": fourth, "accuracies": cls.accuracies(result)}
-
-    @classmethod
-    def _fourth_power_sentence(cls, result: Result, found: list[stats.Claim]) -> str:
-        """How the fourth power's gap compares with the original's "slightly worse", and where it comes from."""
-        claim = {c.id: c for c in found}
-        margin = 100 * result.config["equivalence_margin"]
-        end = claim["fourth_power_worse_at_end"].judgement.values
-        gap, low, high = -100 * end["mean_diff"], -100 * end["high"], -100 * end["low"]
-        if gap <= 0:
-            return (f"The fourth power ends {-gap:.1f} points above cross-entropy on average (95% interval "
-                    f"{-high:.1f} to {-low:.1f} points, paired by seed): this run does not find it worse, as the "
-                    f"original did.")
-        equivalent = claim["fourth_power_matches_cross_entropy"].verdict
-        size = {stats.Verdict.NOT_SUPPORTED: f"the whole interval lies beyond the ±{margin:g}-point margin, so here "
-                                             f"the fourth power is clearly worse, not slightly: this run agrees with "
-                                             f"the original on the direction but not on the size of the gap",
-                stats.Verdict.SUPPORTED: f"the whole interval lies within ±{margin:g} points, consistent with the "
-                                         f"original's \"slightly worse\" or with no difference",
-                stats.Verdict.INCONCLUSIVE: f"the interval straddles the ±{margin:g}-point margin, so the run cannot "
-                                            f"say whether the gap is slight"}[equivalent]
-        mid = {stats.Verdict.SUPPORTED: "is already behind", stats.Verdict.NOT_SUPPORTED: "is not behind",
-               stats.Verdict.INCONCLUSIVE: "is not shown to be behind"}
-        mid = mid[claim["fourth_power_slower_mid_training"].verdict]
-        train_gap = 100 * float(np.mean(cls.accuracy_at(result, REFERENCE, kind="train")
-                                        - cls.accuracy_at(result, SLOW, kind="train")))
-        where = ("it fits its own training points worse too, so it learns more slowly rather than generalizing worse"
-                 if train_gap >= gap / 2 else
-                 "yet it fits its training points about as well, so the gap is one of generalization, not of fitting")
-        return (f"The fourth power ends {gap:.1f} points below cross-entropy (95% interval {low:.1f} to {high:.1f} "
-                f"points, paired by seed): {size}. At step {result.config['mid_step']} it {mid} cross-entropy. On "
-                f"the training points it ends {train_gap:.1f} points below cross-entropy: {where}.")
+        values["others"] = join_words([LOSS_LABELS[loss] for loss in others]) if others else "no other loss"
+        values["other_gaps"] = join_words([f"{LOSS_LABELS[loss]} {(final[loss] - final[REFERENCE]).mean():+.1f}"
+                                           for loss in others]) if others else "none"
+        nan = float("nan")
+        values["control_final"] = float(final[CONTROL].mean()) if CONTROL in losses else nan
+        values["control_gap"] = float((final[REFERENCE] - final[CONTROL]).mean()) if CONTROL in losses else nan
+        values.update(fourth_diff=nan, fourth_gap=nan, fourth_behind=0, fourth_ahead=0, fourth_mid_diff=nan,
+                      fourth_mid_gap=nan, fourth_mid_behind=0, fourth_train_diff=nan)
+        if SLOW in losses:
+            end, early = final[SLOW] - final[REFERENCE], middle[SLOW] - middle[REFERENCE]
+            train_gap = 100 * (cls.accuracy_at(result, SLOW, kind="train") - cls.accuracy_at(result, REFERENCE,
+                                                                                                kind="train"))
+            values.update(fourth_diff=float(end.mean()), fourth_gap=-float(end.mean()),
+                          fourth_behind=int((end < 0).sum()), fourth_ahead=int((end > 0).sum()),
+                          fourth_mid_diff=float(early.mean()), fourth_mid_gap=-float(early.mean()),
+                          fourth_mid_behind=int((early < 0).sum()), fourth_train_diff=float(train_gap.mean()))
+        return values
 
     @classmethod
     def plot(cls, result: Result) -> list:
@@ -236,18 +207,17 @@ class LossFunctions(Experiment):
         for k, (step, label) in enumerate(((result.config["mid_step"], f"at step {result.config['mid_step']}"),
                                            (None, f"at step {result.coords['step'][-1]} (end)"))):
             reference = cls.accuracy_at(result, REFERENCE, step)
-            found = [stats.paired_difference(cls.accuracy_at(result, loss, step), reference, judged=False).values
-                     for loss in losses]
-            mean = np.array([100 * f["mean_diff"] for f in found])
-            low, high = np.array([100 * f["low"] for f in found]), np.array([100 * f["high"] for f in found])
-            y = np.arange(len(losses)) + (0.15 if k else -0.15)
-            ax.errorbar(mean, y, xerr=[mean - low, high - mean], fmt="o", color=plotting.COLORS[k], capsize=3,
-                        markersize=4, label=label)
+            for i, loss in enumerate(losses):
+                diff, y = 100 * (cls.accuracy_at(result, loss, step) - reference), i + (0.15 if k else -0.15)
+                ax.scatter(diff, np.full(diff.size, y), color=plotting.COLORS[k], s=12, alpha=0.5, linewidth=0,
+                           label=f"one seed, {label}" if i == 0 else None)
+                ax.plot([diff.mean()] * 2, [y - 0.12, y + 0.12], color=plotting.COLORS[k], linewidth=2.5,
+                        label=f"mean, {label}" if i == 0 else None)
         ax.axvspan(-margin, margin, color="#4a4a4a", alpha=0.1, linewidth=0, label=f"±{margin:g} points")
         ax.axvline(0, color="#4a4a4a", linewidth=0.8)
         ax.set_yticks(np.arange(len(losses)), [LOSS_LABELS[loss] for loss in losses])
         ax.invert_yaxis()
-        ax.set_xlabel("test accuracy minus cross-entropy's, same seed\n(percentage points, mean and 95% interval)")
+        ax.set_xlabel("test accuracy minus cross-entropy's, same seed (percentage points)")
         ax.legend(fontsize=7, loc="lower left")
         fig.tight_layout()
         return fig
