@@ -386,6 +386,12 @@ def all_of(parts: Mapping[str, Evidence]) -> Evidence:
     return Evidence(f"every part must hold (largest p counts). {statistic}", p, q, values)
 
 
+def untested(reason: str) -> Evidence:
+    """The evidence of a claim this run cannot test (an arm or a size it needs was not part of the run):
+    the claim stays declared, so its page still reads, and it can only be inconclusive."""
+    return Evidence(reason, 1.0, 1.0, {})
+
+
 # --------------------------------------------------------------------------- exact tests
 
 

@@ -40,11 +40,6 @@ SYMMETRIC = ("zeros", "ones")
 SPREAD_FLOOR = 1e-10
 
 
-def untested(reason: str) -> stats.Evidence:
-    """The evidence of a claim this run cannot test (an arm it needs was not trained): it stays inconclusive."""
-    return stats.Evidence(reason, 1.0, 1.0, {})
-
-
 @dataclass(frozen=True)
 class InitializersConfig(Config):
     initializers: tuple[str, ...] = param(tuple(INITIALIZERS), "Initializers of weights and biases; must include "
@@ -150,7 +145,7 @@ class Initializers(Experiment):
         def each(build, *needed: str) -> stats.Evidence:
             missing = [INIT_LABELS[n] for n in needed if n not in names]
             if missing:
-                return untested(f"not tested: the run trained no {' or '.join(missing)} start")
+                return stats.untested(f"not tested: the run trained no {' or '.join(missing)} start")
             return stats.all_of({LOSS_LABELS[loss]: build(loss) for loss in losses})
 
         def matches(name: str) -> stats.Evidence:  # positive control: ones trails Glorot by more than the margin
@@ -186,7 +181,7 @@ class Initializers(Experiment):
             f"Under {LOSS_LABELS['mse']}, from zeros the spread between units grows during training (per seed, Kendall "
             f"tau of the spread against the step after step 0).",
             stats.trend(cls.zeros_spread(result, "mse")[:, 1:], "increasing") if grows else
-            untested("not tested: the run trained no zeros start under MSE, or recorded fewer than three steps"),
+            stats.untested("not tested: the run trained no zeros start under MSE, or recorded fewer than three steps"),
             registered=False))
         return found
 

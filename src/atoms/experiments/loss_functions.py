@@ -28,11 +28,6 @@ REFERENCE, CONTROL, SLOW = "cross_entropy", "constant", "fourth_power"
 CHANCE = 0.5
 
 
-def untested(reason: str) -> stats.Evidence:
-    """The evidence of a claim this run cannot test (an arm it needs was not trained): it stays inconclusive."""
-    return stats.Evidence(reason, 1.0, 1.0, {})
-
-
 @dataclass(frozen=True)
 class LossFunctionsConfig(Config):
     losses: tuple[str, ...] = param(LOSS_CHOICES, "Losses compared; must include cross_entropy, the reference.",
@@ -119,7 +114,7 @@ class LossFunctions(Experiment):
 
         def equivalent(loss: str) -> stats.Evidence:
             if control is None:
-                return untested(f"not tested: the run trained no {LOSS_LABELS[CONTROL]} loss, the positive control")
+                return stats.untested(f"not tested: the run trained no {LOSS_LABELS[CONTROL]} loss, the positive control")
             return stats.equivalent(cls.accuracy_at(result, loss), reference, margin=margin, control=control)
 
         found = [stats.Claim(
@@ -127,9 +122,9 @@ class LossFunctions(Experiment):
             f"Trained with {join_words([LOSS_LABELS[loss] for loss in others]) if others else 'the other losses'}, "
             f"the network ends {within}, every one of them.",
             stats.all_of({LOSS_LABELS[loss]: equivalent(loss) for loss in others}) if others else
-            untested("not tested: the run trained none of the other losses"), primary=True)]
+            stats.untested("not tested: the run trained none of the other losses"), primary=True)]
         trained = SLOW in result.coords["loss"]
-        absent = untested(f"not tested: the run trained no {LOSS_LABELS[SLOW]} loss")
+        absent = stats.untested(f"not tested: the run trained no {LOSS_LABELS[SLOW]} loss")
         found += [
             stats.Claim("fourth_power_worse_at_end",
                         f"After step {result.coords['step'][-1]}, the fourth-power network has a lower test accuracy "

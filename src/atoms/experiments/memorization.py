@@ -163,8 +163,8 @@ class Memorization(Experiment):
         """Both claims sit at sizes chosen in development runs, after looking: they are post hoc."""
         steps, threshold = result.config["steps"], result.config["fit_threshold"]
         above = [n for n in result.coords["n"] if n > ORIGINAL_CAPACITY]
-        capacity = (stats.compare(cls.capacity(result), level=ORIGINAL_CAPACITY) if above else stats.Evidence(
-            f"no tried size exceeds {ORIGINAL_CAPACITY} points, so this run cannot test it", 1.0, 1.0, {}))
+        capacity = (stats.compare(cls.capacity(result), level=ORIGINAL_CAPACITY) if above else
+                    stats.untested(f"no tried size exceeds {ORIGINAL_CAPACITY} points, so this run cannot test it"))
         random_steps, true_steps = cls.steps_to_fit(result, "random"), cls.steps_to_fit(result, "true")
         slower = {f"{n} points": stats.paired(random_steps[result.coords["n"].index(n)], true_steps[i], test="sign")
                   for i, n in enumerate(result.coords["n_true"])}
