@@ -7,17 +7,17 @@ import pytest
 
 from atoms import data, seeding
 from atoms.engine import Data, Init, Members, Network, Recording, Training, train
+from atoms.experiment import Result
 from atoms.experiments.weight_decay import (
     WeightDecay,
     all_weights,
     decay_factor,
     layer_counts,
-    level_off_epoch,
-    nielsen_factor,
     pure_decay,
     rates,
     reader_statistics,
     steps_per_epoch,
+    tail_mean,
 )
 from atoms.fits import loglog_slope
 
@@ -35,7 +35,7 @@ def test_decay_factor_is_the_product_of_the_steps_and_close_to_nielsens():
     exact = decay_factor(0.1, 10.0, 1000, 10)
     assert exact == pytest.approx(0.999 ** 100, rel=1e-12)
     x = 0.1 * 10.0 / 1000
-    assert abs(math.log(exact) - math.log(nielsen_factor(0.1, 10.0, 10))) <= 0.1 * x
+    assert abs(math.log(exact) - (-0.1 * 10.0 / 10)) <= 0.1 * x
     assert decay_factor(0.1, 10.0, 1005, 10) == pytest.approx((1 - 1 / 1005) ** 101, rel=1e-12)
     assert steps_per_epoch(1005, 10) == 101
 
@@ -43,7 +43,8 @@ def test_decay_factor_is_the_product_of_the_steps_and_close_to_nielsens():
 def test_pure_decay_in_the_engine_follows_the_formula():
     """With a loss that has no gradient, only the L2 term acts: every epoch multiplies each layer's
     RMS by decay_factor exactly, up to float32 round-off accumulated over 400 multiplications
-    (relative 1e-4 is about 100x that round-off)."""
+    (relative 1e-4 is about 100x that round-off). This is why the chapter reads any gap between the
+    trained RMS and pure decay as the data gradient's pull."""
     seeds = seeding.member_seeds(0, 2)
     split = data.image_split("digits", 200, 50, seeding.generator(seeds[0], seeding.DATA))
     network = Network(64, (30,), 10, weight_init=Init("normal", std=1.0), bias_init=Init("normal", std=1.0))
@@ -67,10 +68,9 @@ def test_early_hidden_factor_matches_the_prediction(short_run):
     """In the first epoch at lambda 10 the hidden layer's data gradient is small next to the decay, so its
     RMS falls by exp(-eta*lambda/m) = 0.905 per epoch; we allow 2% of the predicted rate (the chapter's
     full run measures about 1-2%). The lambda 0 control must barely move (rate below 5% of that)."""
-    ratio = WeightDecay.early_ratio(short_run)[:, 0]
-    assert np.all(np.abs(ratio - 1) < 0.02)
-    control = rates(WeightDecay.main_rms(short_run, 0.0))[:, 0, 0]
-    assert np.all(np.abs(control) < 0.05 * WeightDecay.predicted_rate(short_run))
+    m = WeightDecay.measures(short_run)
+    assert np.all(np.abs(m["early"][:, 0] - 1) < 0.02)
+    assert np.all(np.abs(rates(m["control"])[:, 0, 0]) < 0.05 * m["rate"])
 
 
 def test_reader_statistics_match_numpy_on_nielsens_layout():
@@ -83,17 +83,60 @@ def test_reader_statistics_match_numpy_on_nielsens_layout():
                                               nielsen.mean()])
 
 
-def test_rates_and_level_off_epoch():
+def test_variance_plus_squared_mean_is_the_squared_rms(short_run):
+    """RMS^2 = variance + mean^2 on the same weights: why the variance, not the sum, measures a layer's size
+    once the mean weight is small (the reader's statistics are recorded from the weights the RMS is)."""
+    m = WeightDecay.measures(short_run)
+    np.testing.assert_allclose(m["reader"]["variance"] + m["reader"]["mean"] ** 2, m["rms"] ** 2, rtol=1e-5)
+
+
+def test_rates_tail_mean_all_weights_and_slope():
     rms = np.exp(-np.array([0.0, 0.1, 0.2, 0.22, 0.23]))[:, None]  # [epoch, layer]
     np.testing.assert_allclose(rates(rms)[:, 0], [0.1, 0.1, 0.02, 0.01])
-    np.testing.assert_array_equal(level_off_epoch(rates(rms), 0.1, 0.25), [3])
-    np.testing.assert_array_equal(level_off_epoch(rates(rms[:3]), 0.1, 0.25), [3])  # never: one past the last
-
-
-def test_all_weights_and_slope():
+    np.testing.assert_allclose(tail_mean(np.arange(6.0).reshape(2, 3), 2, axis=1), [1.5, 4.5])
     np.testing.assert_allclose(all_weights(np.array([1.0, 2.0]), [3, 1]), math.sqrt((3 + 4) / 4))
     n = np.array([100.0, 400.0, 1600.0])
     np.testing.assert_allclose(loglog_slope(n, np.stack([3 / np.sqrt(n), 2 / n])), [-0.5, -1.0])
+
+
+def test_measures_read_a_known_sweep():
+    """A made-up result whose layers sit exactly at c/sqrt(fan-in): the output layer's plateau times
+    sqrt(width) is c at every width, the slopes are -1/2 for the output layer and 0 for the hidden one
+    (fixed fan-in), and pure decay leaves no pull."""
+    config = WeightDecay(n_seeds=2, epochs=4, widths=(8, 32, 128), lambdas=(0.0, 10.0), early_epochs=1,
+                         plateau_epochs=2).config.to_dict()
+    widths, factor = np.array(config["widths"], float), decay_factor(0.1, 10.0, 1000, 10)
+    weights = np.array([layer_counts(64, int(w)) for w in widths], np.int64)
+    level = np.stack([np.full_like(widths, 2.0 / 8), 3.2 / np.sqrt(widths)], axis=1)  # [width, layer]
+    sweep = np.broadcast_to(level[:, None, None, :], (3, 2, 5, 2)).astype(np.float32)
+    main = (factor ** np.arange(5))[None, :, None] * np.ones((2, 5, 2))
+    rms = np.stack([np.ones((2, 5, 2)), main]).astype(np.float32)
+    reader = np.zeros((2, 2, 5, 2, 4), np.float32)
+    reader[..., 2] = rms ** 2
+    reader[..., 0], reader[..., 1], reader[..., 3] = 1.0, 1.0, 0.01
+    reader[:, :, -1, :, 0] = -1.0  # the sum changes sign
+    coords = {"lambda": [0.0, 10.0], "seed": [0, 1], "epoch": list(range(5)), "layer": ["hidden", "output"],
+              "statistic": ["sum", "ord1", "variance", "mean"], "width": list(config["widths"])}
+    result = Result("13_weight_decay", config, {"rms": rms, "reader": reader, "sweep_rms": sweep,
+                                                "layer_weights": weights},
+                    {"rms": ("lambda", "seed", "epoch", "layer"), "reader": ("lambda", "seed", "epoch", "layer",
+                                                                             "statistic"),
+                     "sweep_rms": ("width", "seed", "epoch", "layer"), "layer_weights": ("width", "layer")}, coords)
+    m = WeightDecay.measures(result)
+    np.testing.assert_allclose(m["fan_in"]["output"], 3.2, rtol=1e-6)
+    np.testing.assert_allclose(m["slopes"]["output"], -0.5, atol=1e-6)
+    np.testing.assert_allclose(m["slopes"]["hidden"], 0.0, atol=1e-6)
+    np.testing.assert_allclose(m["pull"], 0.0, atol=1e-6)
+    np.testing.assert_allclose(m["early"], 1.0, rtol=1e-5)
+    assert m["sum_misreports"].all()
+
+
+def test_declared_claims_are_post_hoc_with_three_primary(short_run):
+    found = WeightDecay.declare(short_run)
+    assert [c.id for c in found if c.primary] == ["early_factor_hidden", "plateau_slope_all",
+                                                  "plateau_down_to_inverse_sqrt_n"]
+    assert not any(c.registered for c in found)
+    assert "output_plateau_fan_in" in {c.id for c in found}
 
 
 def test_configuration_names_the_parameter_at_fault():
