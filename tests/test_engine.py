@@ -1125,3 +1125,20 @@ def test_predict_takes_each_members_own_points():
     assert stacked.shape == (2, 7, 3)
     for k in range(2):
         np.testing.assert_allclose(stacked[k], predict(net, members, params, x[k])[k], rtol=1e-6, atol=1e-7)
+
+
+def test_xla_compiles_the_same_training_to_rounding_and_is_logged():
+    """XLA fuses and reorders float32 operations, so only the last bits may differ from the plain graph."""
+    from atoms.engine import WORK_LOG
+
+    seeds = seeding.member_seeds(0, 3)
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal((40, 5)).astype(np.float32), rng.integers(0, 2, 40)
+    network = Network(5, (8, 8), 2, activation="tanh")
+    results = {}
+    for xla in (False, True):
+        training = Training(steps=60, batch_size=8, optimizer="adam", xla=xla)
+        results[xla] = train(network, training, Members(seeds=seeds), Data(x, y), Recording(every=20))
+    for plain, compiled in zip(results[False].final_params, results[True].final_params):
+        np.testing.assert_allclose(compiled, plain, rtol=1e-4, atol=1e-5)
+    assert WORK_LOG["xla"] and WORK_LOG["flops"] > 0

@@ -23,9 +23,10 @@ from atoms.tf_setup import tf
 
 __all__ = ["Data", "History", "Init", "Members", "Network", "Recording", "Training", "predict", "train"]
 
-FLOPS_DONE = [0.0]
-"""Floating-point operations this process's `train` calls have done (see `training_flops`): the
-pipeline divides it by a chapter's training time to report the arithmetic rate it achieved."""
+WORK_LOG = {"flops": 0.0, "xla": False}
+"""What this process's `train` calls did: floating-point operations (see `training_flops`), which the
+pipeline divides by a chapter's training time to report the rate it achieved, and whether any call
+compiled with XLA, which the results file records as part of the numeric setting."""
 
 # Host-side batch indices are handed to the compiled loop in calls of at most this many
 # K * steps * batch elements, which bounds memory for long runs of big ensembles.
@@ -342,7 +343,7 @@ def train(network: Network, training: Training, members: Members, data: Data,
             (tf.constant(0), tf.constant(0), params, slots, iteration, flips, arrays))
         return params, slots, iteration, flips, tf.nest.map_structure(lambda a: a.stack(), arrays)
 
-    compiled = tf.function(run_calls, reduce_retracing=True, autograph=False)
+    compiled = tf.function(run_calls, reduce_retracing=True, autograph=False, jit_compile=training.xla)
 
     start = initial_params(network, members)
     params = [tf.constant(p) for p in start]
@@ -352,7 +353,8 @@ def train(network: Network, training: Training, members: Members, data: Data,
     flips = tf.zeros([k, len(network.weight_shapes)], tf.float32)
     record_steps = recording.steps(training.steps)
     eval_rows = n_rows + (x_test.shape[-2] if has_test else 0)
-    FLOPS_DONE[0] += training_flops(network, k, n_rows if full_batch else training.batch_size, training.steps,
+    WORK_LOG["xla"] = WORK_LOG["xla"] or training.xla
+    WORK_LOG["flops"] += training_flops(network, k, n_rows if full_batch else training.batch_size, training.steps,
                                     eval_rows * len(record_steps))
     collected, kept = [], []
     for call in _segments(record_steps, chunk):

@@ -73,7 +73,8 @@ class Training:
     Penalties act on weight matrices, not biases, as sums: `l2 * sum(W**2)` (Keras' L2) and
     `l1 * sum(|W|)`, each times the member's `layer_scale` for that layer (see `Members`). L1 is
     applied either as a subgradient through the optimizer or as a proximal soft-threshold after
-    each step.
+    each step. `xla` compiles the whole training loop with XLA: faster for wide networks, but it
+    changes the last bits, so a chapter that uses it records it in its results.
     """
 
     steps: int
@@ -82,6 +83,7 @@ class Training:
     optimizer: str = "adam"
     momentum: float = 0.9
     l1_mode: str = "subgradient"
+    xla: bool = False
 
     def __post_init__(self):
         _positive_int("steps", self.steps)

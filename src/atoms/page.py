@@ -17,7 +17,7 @@ from pathlib import Path
 from atoms.claims import BADGES, Claim, Verdict, claims_markdown, counts
 from atoms.experiment import Experiment, Result, experiment_class
 from atoms import speed
-from atoms.engine import FLOPS_DONE
+from atoms.engine import WORK_LOG
 from atoms.tf_setup import numeric_setting
 
 RESULTS_ENV = "ATOMS_RESULTS_PATH"
@@ -54,7 +54,7 @@ def results_payload(result: Result, found: list[Claim]) -> dict:
         "numeric_setting": numeric_setting(),
         "machine": machine(),
         "experiment_seconds": result.meta["seconds"],
-        "training_flops": FLOPS_DONE[0],
+        "training_flops": WORK_LOG["flops"],
         "speed": speed.probe(),
     }
 

@@ -34,9 +34,16 @@ def numeric_setting() -> dict[str, object]:
         "op_determinism": True,
         "intra_op_threads": tf.config.threading.get_intra_op_parallelism_threads(),
         "inter_op_threads": tf.config.threading.get_inter_op_parallelism_threads(),
-        "xla": False,
+        "xla": _xla_used(),
         "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "default"),
     }
+
+
+def _xla_used() -> bool:
+    """Whether this process compiled any training loop with XLA (chapters opt in where it pays)."""
+    from atoms.engine import WORK_LOG
+
+    return WORK_LOG["xla"]
 
 
 configure()
