@@ -1,12 +1,12 @@
 import numpy as np
 import pytest
 
-from atoms import seeding
-from atoms.claims import Judgement, Verdict
-from atoms.engine import Init, Members, initial_params
-from atoms.experiments.weight_norms import (WeightNorms, at_every_width, frobenius_formula,
-                                            layer_shapes, learning_rates, matrix_norms,
-                                            spectral_formula, step_changes, teacher_labels)
+from atoms import data, seeding
+from atoms.engine import Members, initial_params
+from atoms.experiments.weight_norms import (THREAD, WeightNorms, formula_norms, learning_rates, matrix_norms,
+                                            sphere_problem, step_changes)
+
+from conftest import smoke_result
 
 
 def _initial_norms(width: int, n_seeds: int, hidden_layers: int = 2):
@@ -40,10 +40,9 @@ def test_every_layer_matches_its_formulas():
     spreads most: 2% per draw, 0.5% on the mean), and the spectral norm within 15% below its formula
     (thin matrices, such as the 128 x 10 output, sit furthest below it)."""
     config, _, frobenius, spectral = _initial_norms(128, 20)
-    shapes = np.array(layer_shapes(config.dim, 128, config.hidden_layers), dtype=float)
-    rows, cols = shapes[:, 0], shapes[:, 1]
-    np.testing.assert_allclose(frobenius.mean(axis=0), frobenius_formula(rows, cols, Init("he_normal").scale(rows, cols)), rtol=0.02)
-    ratio = spectral.mean(axis=0) / spectral_formula(rows, cols, Init("he_normal").scale(rows, cols))
+    frobenius_formula, spectral_formula = formula_norms(config.dim, [128], config.hidden_layers)
+    np.testing.assert_allclose(frobenius.mean(axis=0), frobenius_formula[0], rtol=0.02)
+    ratio = spectral.mean(axis=0) / spectral_formula[0]
     assert np.all((ratio > 0.85) & (ratio < 1.0))
 
 
@@ -57,10 +56,15 @@ def test_hidden_weights_have_variance_two_over_their_own_width(width):
 
 
 def test_formulas_give_the_readers_numbers():
+    """sqrt(2m) for a hidden m x m matrix, so the thread's 4 holds at m = 8 and its 2 at m = 2 only; the
+    spectral formula is 2 sqrt(2) at every width."""
     m = np.array([2, 8, 32])
-    np.testing.assert_allclose(frobenius_formula(m, m, Init("he_normal").scale(m, m)), np.sqrt(2 * m))
-    np.testing.assert_allclose(frobenius_formula(8, 8, Init("he_normal").scale(8, 8)), 4.0)
-    np.testing.assert_allclose(spectral_formula(m, m, Init("he_normal").scale(m, m)), 2 * np.sqrt(2))
+    frobenius, spectral = formula_norms(20, m, 2)
+    np.testing.assert_allclose(frobenius[:, 1], np.sqrt(2 * m))
+    np.testing.assert_allclose(frobenius[:2, 1], [THREAD["reply"], THREAD["reader"]])
+    np.testing.assert_allclose(spectral[:, 1], 2 * np.sqrt(2))
+    np.testing.assert_allclose(frobenius[:, 0], np.sqrt(2 * m))  # input matrix: 20 x m with N(0, 2/20)
+    np.testing.assert_allclose(frobenius[:, 2], np.sqrt(20))  # output matrix: m x 10 with N(0, 2/m)
 
 
 def test_matrix_norms_match_numpy_for_tall_and_wide_matrices():
@@ -82,27 +86,17 @@ def test_step_changes_read_consecutive_snapshots():
     np.testing.assert_allclose(step_changes([w], steps, np.array([0, 5])), [[[6.0], [0.0]]])
 
 
-def _judgement(verdict):
-    return Judgement(verdict, "s", {"x": 1.0})
-
-
-@pytest.mark.parametrize("verdicts, expected", [
-    ((Verdict.SUPPORTED, Verdict.SUPPORTED), Verdict.SUPPORTED),
-    ((Verdict.SUPPORTED, Verdict.INCONCLUSIVE), Verdict.INCONCLUSIVE),
-    ((Verdict.INCONCLUSIVE, Verdict.NOT_SUPPORTED), Verdict.NOT_SUPPORTED),
-    ((Verdict.NOT_JUDGED, Verdict.NOT_JUDGED), Verdict.NOT_JUDGED),
-])
-def test_a_claim_at_every_width_needs_every_width(verdicts, expected):
-    combined = at_every_width([_judgement(v) for v in verdicts], [16, 32])
-    assert combined.verdict is expected
-    assert set(combined.values) == {"x_m16", "x_m32"}
-
-
-def test_teacher_labels_are_a_seeded_function_of_the_points():
-    x = np.random.default_rng(1).standard_normal((500, 20))
-    first = teacher_labels(x, np.random.default_rng(2))
-    np.testing.assert_array_equal(first, teacher_labels(x, np.random.default_rng(2)))
-    assert first.min() >= 0 and first.max() < 10 and len(np.unique(first)) == 10
+def test_sphere_problem_draws_random_then_learnable_labels_from_one_generator():
+    """The order of draws is part of the results: points, random labels, then the directions of the learnable
+    labels' linear map, whose argmax gives each point's class."""
+    x, labels = sphere_problem(500, 20, np.random.default_rng(2))
+    rng = np.random.default_rng(2)
+    points = data.sphere_points(500, 20, rng)
+    random = np.argmax(data.random_one_hot(500, 10, rng), axis=1)
+    np.testing.assert_array_equal(x, points)
+    np.testing.assert_array_equal(labels["random"], random)
+    np.testing.assert_array_equal(labels["learnable"], np.argmax(points @ rng.standard_normal((20, 10)), axis=1))
+    assert labels["learnable"].dtype == np.int64 and len(np.unique(labels["learnable"])) == 10
 
 
 def test_learning_rate_rules():
@@ -117,3 +111,21 @@ def test_learning_rate_rules():
 def test_config_names_the_parameter_at_fault(params, name):
     with pytest.raises(ValueError, match=name):
         WeightNorms(**params)
+
+
+def test_numbers_give_the_thread_factors_and_one_phrase_value_per_width():
+    result = smoke_result(WeightNorms)
+    numbers = WeightNorms.numbers(result)
+    for m in result.coords["init_width"]:
+        assert numbers[f"reader_factor_m{m}"] == pytest.approx(numbers[f"frob_m{m}"] / 4)
+        assert numbers[f"reply_factor_m{m}"] == pytest.approx(numbers[f"frob_m{m}"] / 2)
+    assert numbers["frob_widest"] == numbers[f"frob_m{result.coords['init_width'][-1]}"]
+    assert numbers["learnable_distance"].count("%") == len(result.coords["width"])
+    assert all(type(v) in (int, float, str) for v in numbers.values())
+
+
+def test_claims_answer_with_three_primary_and_mark_the_post_hoc_one():
+    found = {claim.id: claim for claim in WeightNorms.claims(smoke_result(WeightNorms))}
+    assert {i for i, c in found.items() if c.primary} == {"init_frobenius_matches_formula", "change_falls_with_width",
+                                                          "random_labels_move_further"}
+    assert [i for i, c in found.items() if not c.registered] == ["random_labels_move_further"]
