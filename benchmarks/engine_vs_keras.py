@@ -29,11 +29,12 @@ import time
 
 import numpy as np
 
-# atoms.engine pins TensorFlow's threads before any op runs, so Keras runs under the same setting.
+# tf_setup.load() pins TensorFlow's threads before Keras runs an op, so both run under the same setting.
 from atoms import data, seeding, tf_setup
 from atoms.engine import Data, Members, Network, Recording, Training, initial_params, train
 
-import keras  # after atoms.engine on purpose, see above
+tf_setup.load()
+import keras  # noqa: E402  (after tf_setup.load() on purpose, see above)
 
 LEARNING_RATES = (0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)
 N_SEEDS = 5

@@ -11,7 +11,9 @@ import pytest
 from atoms import data, seeding
 from atoms.batches import batch_order
 from atoms.engine import Data, Members, Network, Recording, Training, train
-from atoms.tf_setup import tf  # noqa: F401  (pins threads before Keras runs an op)
+from atoms.tf_setup import load, tf
+
+load()  # pins threads before Keras runs an op
 
 import keras
 

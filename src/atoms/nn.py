@@ -13,14 +13,15 @@ import numpy as np
 from atoms.tf_setup import tf
 
 ACTIVATIONS = {
-    "relu": tf.nn.relu,
-    "sigmoid": tf.sigmoid,
-    "tanh": tf.tanh,
-    "square": tf.square,
-    "sin": tf.sin,
-    "sign": tf.sign,
-    "identity": tf.identity,
+    "relu": lambda x: tf.nn.relu(x),
+    "sigmoid": lambda x: tf.sigmoid(x),
+    "tanh": lambda x: tf.tanh(x),
+    "square": lambda x: tf.square(x),
+    "sin": lambda x: tf.sin(x),
+    "sign": lambda x: tf.sign(x),
+    "identity": lambda x: tf.identity(x),
 }
+"""Each looked up when called, so that importing the tables does not import TensorFlow."""
 
 
 def _mean_last(values):
