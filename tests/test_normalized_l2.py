@@ -1,19 +1,22 @@
-"""Chapter 15's helpers: per-layer penalty factors, mean-square laws, lambda selection and scoring.
+"""Chapter 15's helpers: per-layer penalty factors, mean-square laws, lambda selection, scoring and claims.
 
 The known-value checks hold the engine to the formulas the page relies on: He-initialized mean
 squares of 2/n_in, and one penalty-only step multiplying each layer by 1 - 2 eta lambda s_l.
 """
 
+import dataclasses
 import math
 
 import numpy as np
 import pytest
 
+from atoms import claims as stats
 from atoms import seeding
 from atoms.engine import Data, Init, Members, Network, Training, initial_params, train
 from atoms.experiments.normalized_l2 import (
+    BALANCE_LAW,
     PENALTIES,
-    balance_law,
+    NormalizedL2,
     law_misfit,
     law_values,
     layer_scales,
@@ -22,6 +25,8 @@ from atoms.experiments.normalized_l2 import (
     select_best,
     tolerated_log_lambda,
 )
+
+from conftest import smoke_result
 
 SHAPES = [(64, 256), (256, 16), (16, 10)]
 
@@ -63,7 +68,7 @@ def test_law_misfit_is_zero_for_the_law_at_any_scale_and_the_log_spread_otherwis
 def test_balance_laws_are_the_scaled_penalties_equal_across_layers():
     """s_l * n_in * n_out * law_l must not depend on the layer for a penalty's balance law."""
     for penalty in PENALTIES:
-        law = law_values(SHAPES, balance_law(penalty))
+        law = law_values(SHAPES, BALANCE_LAW[penalty])
         products = [s * i * o * m for s, (i, o), m in zip(layer_scales(SHAPES, penalty), SHAPES, law)]
         assert np.ptp(np.log(products)) == pytest.approx(0.0, abs=1e-12), penalty
 
@@ -117,3 +122,34 @@ def test_one_penalty_only_step_decays_each_layer_by_its_scaled_factor(penalty):
                                     layer_scales(shapes, penalty)):
         factor = 1 - 2 * 0.1 * np.float32(strength) * scale
         assert after == pytest.approx(factor * before, rel=1e-6, abs=1e-9)
+
+
+def test_claims_answer_the_three_questions_with_the_strongest_lambda_claim_post_hoc():
+    found = {claim.id: claim for claim in smoke_result(NormalizedL2).claims()}
+    assert [i for i, c in found.items() if c.primary] == ["fan_sum_law_plain", "accuracy_matches_plain",
+                                                          "tolerated_lambda_moves_per_element"]
+    assert [i for i, c in found.items() if not c.registered] == ["balance_strongest"]
+
+
+def test_accuracy_equivalence_needs_plain_l2_to_beat_no_penalty():
+    """Equal test accuracies prove nothing where L2 itself does not move accuracy: the positive control
+    (plain L2 beats no penalty by more than the margin) caps the claim's p-value."""
+    result = smoke_result(NormalizedL2)
+    claim = next(c for c in NormalizedL2.declare(result) if c.id == "accuracy_matches_plain")
+    control = claim.evidence.values["per-element L2.control_p"]
+    assert claim.evidence.p_value >= control
+    # Identical arms pass both one-sided tests, yet a control that fails keeps the claim from holding.
+    same = np.array([0.90, 0.91, 0.92, 0.93, 0.94, 0.95])
+    failed = stats.paired(same, same, margin=0.01)
+    assert stats.equivalent(same, same, margin=0.01, control=failed).p_value == pytest.approx(1.0)
+    judged = stats.judge([dataclasses.replace(claim, evidence=stats.equivalent(same, same, margin=0.01,
+                                                                               control=failed))])
+    assert judged[0].verdict is not stats.Verdict.SUPPORTED
+
+
+def test_numbers_give_the_power_of_the_secondary_claims():
+    numbers = smoke_result(NormalizedL2).numbers()
+    assert numbers["n_secondary"] == 3
+    assert numbers["min_p"] == pytest.approx(2.0 ** -smoke_result(NormalizedL2).config["n_seeds"])
+    n = numbers["seeds_for_secondary"]
+    assert 3 * 2.0 ** -n < stats.ALPHA <= 3 * 2.0 ** -(n - 1)

@@ -1,22 +1,12 @@
 """Chapter 15 (reader question): should an L2 penalty be normalized by the size of each layer?
 
-A reader proposed dividing each layer's L2 penalty by its number of weights, so that a big first
-layer does not dominate the penalty and lambda no longer depends on the widths. A reply argued
-that trained weights have mean squares proportional to 1/(n_in + n_out), so that the factor
-(n_in + n_out)/(n_in n_out) would equalize the layers, and doubted that either would generalize
-better. Here the three penalties (plain, per-element and (n_in + n_out)-scaled) are each tuned on
-a validation split over a log grid of lambda, at two first-layer widths, and compared on test
-accuracy, on the per-layer mean squares they leave, and on whether the chosen lambda moves with
-the width.
-
-The engine takes one tuple of per-layer penalty factors per `train` call, and the normalized
-factors depend on the layer shapes, so every (penalty, width) pair is its own ensemble whose
-members are the seeds times the lambdas. The unpenalized networks (lambda = 0) train once, in
-the plain ensemble, and serve as every penalty's reference.
+Plain, per-element and (n_in+n_out)-scaled L2, each tuned on a validation split at two first-layer widths.
+The engine takes one tuple of per-layer factors per `train` call: one ensemble per (penalty, width).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,13 +20,13 @@ from atoms.prose import join_words
 
 PENALTIES = ("plain", "per_element", "fan_sum")
 PENALTY_LABELS = {"plain": "plain L2", "per_element": "per-element L2", "fan_sum": "(n_in+n_out)-scaled L2"}
-PENALTY_COLORS = {"plain": plotting.COLORS[0], "per_element": plotting.COLORS[1], "fan_sum": plotting.COLORS[2]}
+PENALTY_COLORS = dict(zip(PENALTIES, plotting.COLORS))
 LAWS = ("fan_in", "fan_sum", "count", "equal")
 LAW_LABELS = {"fan_in": "1/n_in", "fan_sum": "1/(n_in+n_out)", "count": "1/(n_in·n_out)", "equal": "equal"}
-LAW_COLORS = {"fan_in": plotting.COLORS[3], "fan_sum": plotting.COLORS[2], "count": plotting.COLORS[0],
-              "equal": plotting.COLORS[1]}
-# At a stationary point of data loss + sum_l s_l ||W_l||^2 of a ReLU network, s_l ||W_l||^2 is the
-# same for every layer (see `balance_law`), which fixes the mean squares' pattern per penalty.
+LAW_COLORS = dict(zip(LAWS, (plotting.COLORS[3], plotting.COLORS[2], plotting.COLORS[0], plotting.COLORS[1])))
+WIDTH_COLORS = tuple(plotting.COLORS[i] for i in (7, 6, 0, 2, 4))
+# Balance laws: rescaling layer l by a > 0 and layer l+1 by 1/a leaves a ReLU network's function unchanged, so
+# at any stationary point of the penalized loss (any optimizer) s_l ||W_l||^2 is the same in every layer.
 BALANCE_LAW = {"plain": "count", "per_element": "equal", "fan_sum": "fan_sum"}
 INITS = ("he_normal", "glorot_normal")
 PER_MEMBER = ("val_accuracy", "val_loss", "test_accuracy", "train_accuracy")
@@ -46,36 +36,25 @@ MNIST_TRAIN_IMAGES = 60_000
 
 @dataclass(frozen=True)
 class NormalizedL2Config(Config):
-    dataset: str = param("digits", "Images to learn: scikit-learn's 8x8 'digits' (bundled) or 'mnist' (Keras' "
-                                   "file must be present; 784 inputs).", choices=data.IMAGE_DATASETS)
+    dataset: str = param("digits", "Images: scikit-learn's 8x8 'digits' (bundled) or 'mnist' (784 inputs; Keras' "
+                                   "file must be present).", choices=data.IMAGE_DATASETS)
     n_train: int = param(300, "Training images per seed.", ge=10, le=60_000)
-    n_val: int = param(300, "Validation images per seed, split off the training draw; they choose lambda.",
-                       ge=10, le=60_000)
-    n_test: int = param(1197, "Test images per seed, disjoint from training and validation; they score the "
-                              "chosen lambda.", ge=10, le=10_000)
-    widths: tuple[int, ...] = param((16, 256), "Widths of the first hidden layer, increasing; the widest network "
-                                               "is the one of very different layer shapes.", ge=1, le=2048,
-                                    min_len=2)
+    n_val: int = param(300, "Validation images per seed, which choose lambda.", ge=10, le=60_000)
+    n_test: int = param(1197, "Test images per seed, which score the chosen lambda.", ge=10, le=10_000)
+    widths: tuple[int, ...] = param((16, 256), "First-hidden-layer widths, increasing.", ge=1, le=2048, min_len=2)
     second_width: int = param(16, "Width of the second hidden layer, the same in every network.", ge=1, le=2048)
-    lambdas: tuple[float, ...] = param((3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2),
-                                       "Log grid of plain-L2 strengths, increasing; each normalized penalty sweeps "
-                                       "the same grid times its anchor. Lambda = 0 is always trained as the "
-                                       "reference.", gt=0, le=100, min_len=3)
-    init: str = param("he_normal", "Weight initializer: 'he_normal' (variance 2/n_in, the ReLU default) or "
-                                   "'glorot_normal' (variance 2/(n_in+n_out)).", choices=INITS)
+    lambdas: tuple[float, ...] = param((3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2), "Increasing log grid of strengths, "
+                                       "times each penalty's anchor (0 always trains).", gt=0, le=100, min_len=3)
+    init: str = param("he_normal", "'he_normal' (variance 2/n_in) or 'glorot_normal' (2/(n_in+n_out)).", choices=INITS)
     steps: int = param(300, "Adam steps, one mini-batch each.", ge=1, le=100_000)
     batch_size: int = param(32, "Images per mini-batch, drawn in shuffled epochs.", ge=1, le=60_000)
     learning_rate: float = param(0.003, "Adam learning rate.", gt=0, le=1)
-    n_seeds: int = param(5, "Seeds; each draws its own data split and initial weights, shared by every penalty, "
-                            "lambda and (per width) network.", ge=2, le=100)
-    accuracy_margin: float = param(0.01, "Test-accuracy difference (as a fraction) within which two penalties "
-                                         "count as equally good.", gt=0, le=0.5)
-    lambda_margin: float = param(0.5, "Shift of the chosen lambda between widths, in decades, within which it "
-                                      "counts as staying put.", gt=0, le=5)
-    tolerance_drop: float = param(0.02, "Validation-accuracy drop below the best that defines the strongest "
-                                        "tolerated lambda.", gt=0, le=0.5)
-    balance_tolerance: float = param(0.1, "Misfit (in decades) below which the mean squares count as following "
-                                          "a penalty's balance law at the strongest lambda.", gt=0, le=2)
+    n_seeds: int = param(5, "Seeds; each draws its own data and initial weights, shared by every arm.", ge=2, le=100)
+    accuracy_margin: float = param(0.01, "Test-accuracy margin (a fraction) for equivalence.", gt=0, le=0.5)
+    lambda_margin: float = param(0.5, "Tolerated-lambda shift (decades) between staying put and moving.", gt=0, le=5)
+    tolerance_drop: float = param(0.02, "Validation-accuracy drop that defines the tolerated lambda.", gt=0, le=0.5)
+    balance_tolerance: float = param(0.1, "Misfit (decades) within which mean squares follow a penalty's balance "
+                                          "law at the strongest lambda (set after the first run).", gt=0, le=2)
 
     profile_overrides = {"smoke": {"steps": 20, "n_seeds": 2, "widths": (8, 32), "lambdas": (1e-4, 1e-3, 1e-2),
                                    "n_train": 100, "n_val": 100, "n_test": 200}}
@@ -95,82 +74,45 @@ class NormalizedL2Config(Config):
 
 
 def layer_scales(shapes: list[tuple[int, int]], penalty: str) -> tuple[float, ...]:
-    """Per-layer factors on lambda * sum(W**2): the reader's 1/(n_in n_out) makes each layer's penalty
-    a mean over its weights; the reply's (n_in+n_out)/(n_in n_out) makes it the mean square times
-    n_in + n_out, equal across layers when mean squares follow 1/(n_in+n_out)."""
-    if penalty == "plain":
-        return tuple(1.0 for _ in shapes)
-    if penalty == "per_element":
-        return tuple(1.0 / (n_in * n_out) for n_in, n_out in shapes)
-    if penalty == "fan_sum":
-        return tuple((n_in + n_out) / (n_in * n_out) for n_in, n_out in shapes)
-    raise ValueError(f"penalty must be one of {PENALTIES}, got {penalty!r}")
+    """Per-layer factors s_l on lambda * sum(W**2): 1, 1/(n_in n_out) or (n_in+n_out)/(n_in n_out)."""
+    factors = {"plain": lambda i, o: 1.0, "per_element": lambda i, o: 1.0 / (i * o),
+               "fan_sum": lambda i, o: (i + o) / (i * o)}
+    if penalty not in factors:
+        raise ValueError(f"penalty must be one of {PENALTIES}, got {penalty!r}")
+    return tuple(factors[penalty](n_in, n_out) for n_in, n_out in shapes)
 
 
 def penalty_anchor(shapes: list[tuple[int, int]], penalty: str, init: str) -> float:
-    """The factor on lambda that gives a penalty the plain penalty's value at initialization.
-
-    The three penalties differ by orders of magnitude at the same lambda (per-element divides the
-    64x256 matrix by 16,384), so each sweeps the plain grid times its anchor. The anchor is fixed
-    on one network (the widest) and kept for every width, or normalizing would be undone.
-    """
+    """The factor on lambda giving a penalty the plain penalty's value at initialization on `shapes`."""
     scales = layer_scales(shapes, penalty)
     expected = [n_in * n_out * Init(init).scale(n_in, n_out) ** 2 for n_in, n_out in shapes]
     return sum(expected) / sum(s * e for s, e in zip(scales, expected))
 
 
 def law_values(shapes: list[tuple[int, int]], law: str) -> np.ndarray:
-    """The candidate mean-square laws, up to a constant factor, one value per layer."""
+    """A candidate mean-square law, up to a constant factor, one value per layer."""
     n_in, n_out = np.array(shapes, np.float64).T
-    laws = {"fan_in": 1.0 / n_in, "fan_sum": 1.0 / (n_in + n_out), "count": 1.0 / (n_in * n_out),
-            "equal": np.ones_like(n_in)}
-    if law not in laws:
-        raise ValueError(f"law must be one of {LAWS}, got {law!r}")
-    return laws[law]
+    return {"fan_in": 1.0 / n_in, "fan_sum": 1.0 / (n_in + n_out), "count": 1.0 / (n_in * n_out),
+            "equal": np.ones_like(n_in)}[law]
 
 
 def law_misfit(mean_squares: np.ndarray, shapes: list[tuple[int, int]], law: str) -> np.ndarray:
-    """RMS deviation, in decades, of log10(mean square / law) from its mean across layers.
-
-    Only ratios between layers test a law (its constant is free, fitted as that mean), so a law
-    that holds exactly gives 0 whatever the overall scale; `mean_squares` is `[..., layers]`.
-    """
+    """RMS deviation, in decades, of log10(mean square / law) from its mean across layers (the last axis):
+    only ratios between layers test a law, so a law that holds exactly gives 0 at any overall scale."""
     residual = np.log10(np.asarray(mean_squares, np.float64)) - np.log10(law_values(shapes, law))
     return np.sqrt(np.mean((residual - residual.mean(axis=-1, keepdims=True)) ** 2, axis=-1))
 
 
-def balance_law(penalty: str) -> str:
-    """The law a penalty's stationary points obey in a ReLU network.
-
-    Scaling layer l's weights and biases by a > 0 and layer l+1's weights by 1/a leaves the
-    function unchanged, so at a stationary point of the penalized loss the penalty's derivative
-    along that path, 2 (s_l ||W_l||^2 - s_{l+1} ||W_{l+1}||^2), is zero: s_l n_in n_out times the
-    mean square is the same in every layer.
-    """
-    return BALANCE_LAW[penalty]
-
-
 def select_best(val_accuracy: np.ndarray, val_loss: np.ndarray) -> np.ndarray:
-    """Per seed (column), the grid index of the highest validation accuracy.
-
-    Accuracy on a few hundred images ties often, so ties go to the lower validation loss, which
-    is continuous and rarely ties; `val_accuracy` and `val_loss` are `[levels, seeds]`.
-    """
+    """Per seed (column), the index of the best validation accuracy; ties go to the lower validation loss."""
     return np.lexsort((np.asarray(val_loss), -np.asarray(val_accuracy)), axis=0)[0]
 
 
 def tolerated_log_lambda(log_levels: np.ndarray, val_accuracy: np.ndarray, drop: float) -> np.ndarray:
-    """Per seed, the log10 lambda at which validation accuracy first falls `drop` below its best.
-
-    The best lambda sits on a flat top and jumps between grid points from noise; the edge where a
-    penalty starts to hurt is steep and is located to a fraction of a grid step by linear
-    interpolation in log lambda. A seed that never falls that far gets the last grid point (a
-    lower bound). `val_accuracy` is `[levels, seeds]`.
-    """
-    accuracy = np.asarray(val_accuracy, np.float64)
-    levels = np.asarray(log_levels, np.float64)
-    edges = []
-    for column in accuracy.T:
+    """Per seed (column), the log10 lambda where validation accuracy first falls `drop` below its best, interpolated
+    in log lambda (a steep edge, unlike the flat top); a seed that never falls that far gets the last grid point."""
+    levels, edges = np.asarray(log_levels, np.float64), []
+    for column in np.asarray(val_accuracy, np.float64).T:
         best = int(np.argmax(column))
         floor = column[best] - drop
         below = np.flatnonzero(column[best:] < floor)
@@ -258,19 +200,15 @@ class NormalizedL2(Experiment):
     @staticmethod
     def _measure(network, members, history, sets, rows) -> dict[str, np.ndarray]:
         """Per member: accuracies, validation loss and per-layer mean squares of the trained weights."""
-        measures = {"train_accuracy": history.train_accuracy[:, -1], "mean_square": mean_squares(history.final_params)}
-        for name in ("val", "test"):
-            x, y = sets[name]
-            accuracy, loss = score(predict(network, members, history.final_params, x[rows]), y[rows])
-            measures[f"{name}_accuracy"] = accuracy
-            if name == "val":
-                measures["val_loss"] = loss
-        return measures
+        (val_accuracy, val_loss), (test_accuracy, _) = [
+            score(predict(network, members, history.final_params, sets[name][0][rows]), sets[name][1][rows])
+            for name in ("val", "test")]
+        return {"train_accuracy": history.train_accuracy[:, -1], "mean_square": mean_squares(history.final_params),
+                "val_accuracy": val_accuracy, "val_loss": val_loss, "test_accuracy": test_accuracy}
 
     @staticmethod
     def _train(config, network, strengths, seeds, train_set, cells):
-        """One ensemble per width: members are penalties times lambdas times seeds, each penalty with its
-        own per-layer factors."""
+        """One ensemble per width: members are penalties times lambdas times seeds, with per-layer factors."""
         x, y = train_set
         rows = [s for _, _, s in cells]
         members = Members(seeds=[seeds[s] for s in rows], learning_rate=config.learning_rate,
@@ -280,8 +218,6 @@ class NormalizedL2(Experiment):
                             optimizer="adam")
         return members, train(network, training, members, Data(x[rows], y[rows]), Recording())
 
-    # ------------------------------------------------------------------ derived per-seed measures
-
     @staticmethod
     def shapes(result: Result, w: int) -> list[tuple[int, int]]:
         return [(int(i), int(o)) for i, o in zip(result["fan_in"][w], result["fan_out"][w])]
@@ -289,370 +225,126 @@ class NormalizedL2(Experiment):
     @classmethod
     def best_index(cls, result: Result, penalty: str, w: int) -> np.ndarray:
         """Per seed, the grid index (lambda = 0 excluded) of the validation-chosen lambda."""
-        p = result.coords["penalty"].index(penalty)
-        return select_best(result["val_accuracy"][p, w, 1:], result["val_loss"][p, w, 1:]) + 1
+        return select_best(*[result[k][PENALTIES.index(penalty), w, 1:] for k in ("val_accuracy", "val_loss")]) + 1
 
     @classmethod
-    def at_best(cls, result: Result, name: str, penalty: str, w: int) -> np.ndarray:
-        """A per-member measure read at each seed's chosen lambda, `[seeds, ...]`."""
-        values = result[name][result.coords["penalty"].index(penalty), w]
+    def at_best(cls, result: Result, name: str, penalty: str, w: int = -1) -> np.ndarray:
+        """A per-member measure at each seed's chosen lambda, `[seeds, ...]` (by default on the widest network)."""
+        values = result[name][PENALTIES.index(penalty), w]
         return values[cls.best_index(result, penalty, w), np.arange(values.shape[1])]
 
     @classmethod
-    def log_best(cls, result: Result, penalty: str, w: int) -> np.ndarray:
-        """log10 of the chosen lambda in grid units (the anchor is the same at every width)."""
-        return np.log10(np.array(result.coords["lambda"])[cls.best_index(result, penalty, w)])
+    def shift(cls, result: Result, penalty: str, tolerated: bool = True) -> np.ndarray:
+        """Per seed, log10 of the tolerated (or chosen) lambda on the widest network minus on the narrowest."""
+        levels, p, drop = np.array(result.coords["lambda"]), PENALTIES.index(penalty), result.config["tolerance_drop"]
+        edges = [tolerated_log_lambda(np.log10(levels[1:]), result["val_accuracy"][p, w, 1:], drop) if tolerated
+                 else np.log10(levels[cls.best_index(result, penalty, w)]) for w in (-1, 0)]
+        return edges[0] - edges[1]
 
     @classmethod
-    def log_tolerated(cls, result: Result, penalty: str, w: int) -> np.ndarray:
-        p = result.coords["penalty"].index(penalty)
-        return tolerated_log_lambda(np.log10(result.coords["lambda"][1:]), result["val_accuracy"][p, w, 1:],
-                                    result.config["tolerance_drop"])
+    def misfit(cls, result: Result, mean_squares: np.ndarray, law: str | None = None, penalty: str = "") -> np.ndarray:
+        """Per seed, a law's (by default the penalty's balance law's) misfit to the widest network's mean squares."""
+        return law_misfit(mean_squares, cls.shapes(result, -1), law or BALANCE_LAW[penalty])
 
     @classmethod
-    def misfit(cls, result: Result, mean_squares: np.ndarray, law: str, w: int) -> np.ndarray:
-        return law_misfit(mean_squares, cls.shapes(result, w), law)
-
-    # ------------------------------------------------------------------ claims
+    def declare(cls, result: Result) -> list[stats.Claim]:
+        c, net, ms = result.config, shape_name(cls.shapes(result, -1)), result["mean_square"][:, -1]
+        margin, decades, span = c["accuracy_margin"], c["lambda_margin"], f"{c['widths'][0]} to {c['widths'][-1]}"
+        chosen = {p: cls.at_best(result, "mean_square", p) for p in PENALTIES}
+        test = {p: cls.at_best(result, "test_accuracy", p) for p in PENALTIES}
+        control = stats.paired(test["plain"], result["test_accuracy"][0, -1, 0], margin=margin)
+        moves = stats.paired(cls.shift(result, "per_element"), np.zeros(c["n_seeds"]), margin=decades)
+        balance = {p: lambda values, p=p: cls.misfit(result, values, penalty=p) for p in PENALTIES}
+        return [
+            stats.Claim("fan_sum_law_plain", f"With plain L2 at each seed's chosen lambda, the per-layer mean squares "
+                        f"of the {net} network follow 1/(n_in+n_out) more closely than 1/n_in (paired by seed).",
+                        stats.paired(*[cls.misfit(result, chosen["plain"], name) for name in ("fan_in", "fan_sum")]),
+                        primary=True),
+            stats.Claim("accuracy_matches_plain", f"On the {net} network, per-element and (n_in+n_out)-scaled L2, each "
+                        f"at its chosen lambda, reach plain L2's test accuracy within ±{100 * margin:g} points, in a "
+                        f"run where plain L2 beats no penalty by more than that (positive control; paired by seed).",
+                        stats.all_of({PENALTY_LABELS[p]: stats.equivalent(test[p], test["plain"], margin=margin,
+                                                                          control=control) for p in PENALTIES[1:]}),
+                        primary=True),
+            stats.Claim("tolerated_lambda_moves_per_element", f"Under per-element L2, the lambda at which validation "
+                        f"accuracy falls {100 * c['tolerance_drop']:g} points below its best moves up by more than "
+                        f"{decades:g} decades from {span} first-layer units (paired by seed).", moves, primary=True),
+            stats.Claim("tolerated_lambda_stays_plain", f"Under plain L2, the same tolerated lambda moves by less than "
+                        f"±{decades:g} decades from {span} first-layer units, in a run where per-element L2's moves "
+                        f"up by more than that (the positive control; paired by seed).", stats.equivalent(
+                            cls.shift(result, "plain"), np.zeros(c["n_seeds"]), margin=decades, control=moves)),
+            stats.Claim("balance_toward_law", f"For every penalty, the {net} network's mean squares are closer to the "
+                        f"penalty's balance law at each seed's chosen lambda than at lambda = 0 (paired by seed).",
+                        stats.all_of({PENALTY_LABELS[p]: stats.paired(balance[p](ms[0, 0]), balance[p](chosen[p]))
+                                      for p in PENALTIES})),
+            stats.Claim("balance_strongest", f"For every penalty at the strongest lambda ({c['lambdas'][-1]:g} times "
+                        f"the anchor), the {net} network's mean squares follow its balance law within "
+                        f"{c['balance_tolerance']:g} decades (median misfit over seeds).", stats.all_of(
+                            {PENALTY_LABELS[p]: stats.compare(balance[p](ms[i, -1]), level=c["balance_tolerance"],
+                                                              above=False) for i, p in enumerate(PENALTIES)}),
+                        registered=False),
+        ]
 
     @classmethod
-    def claims(cls, result: Result) -> list[stats.Claim]:
-        judged, config = result.judged, result.config
-        wide, narrow = len(result.coords["width"]) - 1, 0
-        net = shape_name(cls.shapes(result, wide))
-        zero = result["mean_square"][0, wide, 0]
-        found = []
-        for penalty in PENALTIES:
-            chosen = cls.at_best(result, "mean_square", penalty, wide)
-            found.append(stats.Claim(
-                f"fan_sum_law_{penalty}",
-                f"With {PENALTY_LABELS[penalty]} at each seed's chosen lambda, the per-layer mean squares of the "
-                f"{net} network follow 1/(n_in+n_out) more closely than 1/n_in (misfit in decades, paired by seed).",
-                stats.paired_difference(cls.misfit(result, chosen, "fan_in", wide),
-                                        cls.misfit(result, chosen, "fan_sum", wide), greater=True, judged=judged)))
-        for penalty in PENALTIES:
-            law = balance_law(penalty)
-            chosen = cls.at_best(result, "mean_square", penalty, wide)
-            found.append(stats.Claim(
-                f"balance_{penalty}",
-                f"With {PENALTY_LABELS[penalty]}, the mean squares of the {net} network are closer to its balance "
-                f"law {LAW_LABELS[law]} at each seed's chosen lambda than at lambda = 0 (paired by seed).",
-                stats.paired_difference(cls.misfit(result, zero, law, wide), cls.misfit(result, chosen, law, wide),
-                                        greater=True, judged=judged)))
-        strongest = result.coords["lambda"][-1]
+    def numbers(cls, result: Result) -> dict:
+        """The page's values: accuracies in %, shifts and misfits in decades; `min_p`: an exact test's smallest p."""
+        c, ms, found = result.config, result["mean_square"][:, -1], {x.id: x for x in cls.declare(result)}
+        secondary, min_p = sum(not claim.primary for claim in found.values()), 2.0 ** -c["n_seeds"]
+        v = {"network": shape_name(cls.shapes(result, -1)), "widths_words": join_words([str(w) for w in c["widths"]]),
+             "lambda_words": ", ".join(f"{x:g}" for x in c["lambdas"]), "accuracy_points": 100 * c["accuracy_margin"],
+             "images": "scikit-learn's 8×8 digits" if c["dataset"] == "digits" else "MNIST's 28×28 digits",
+             "drop_points": 100 * c["tolerance_drop"], "strongest": c["lambdas"][-1],
+             "span": f"{c['widths'][0]} to {c['widths'][-1]}",
+             "law_seeds_plain": found["fan_sum_law_plain"].evidence.values["n_claimed_side"],
+             "control_p": found["accuracy_matches_plain"].evidence.values["per-element L2.control_p"],
+             "min_p": min_p, "n_secondary": secondary, "secondary_min_p": min(1.0, secondary * min_p),
+             "seeds_for_secondary": math.floor(math.log2(max(secondary, 1) / stats.ALPHA)) + 1}
+        states = {"initial": result["initial_mean_square"][-1], "zero": ms[0, 0],
+                  **{p: cls.at_best(result, "mean_square", p) for p in PENALTIES}}
+        v.update({f"misfit_{s}_{law}": float(cls.misfit(result, x, law).mean()) for s, x in states.items()
+                  for law in LAWS})
         for p, penalty in enumerate(PENALTIES):
-            law = balance_law(penalty)
-            found.append(stats.Claim(
-                f"balance_strongest_{penalty}",
-                f"With {PENALTY_LABELS[penalty]} at the strongest lambda ({strongest:g} times the anchor), the mean "
-                f"squares of the {net} network follow its balance law {LAW_LABELS[law]} within "
-                f"{config['balance_tolerance']:g} decades (misfit, mean over seeds).",
-                stats.threshold(cls.misfit(result, result["mean_square"][p, wide, -1], law, wide), above=False,
-                                level=config["balance_tolerance"], judged=judged)))
-        plain = cls.at_best(result, "test_accuracy", "plain", wide)
-        found.append(stats.Claim(
-            "plain_beats_no_penalty",
-            f"On the {net} network, plain L2 at its chosen lambda reaches a higher test accuracy than the same "
-            f"network without a penalty (paired by seed).",
-            stats.paired_difference(plain, result["test_accuracy"][0, wide, 0], greater=True, judged=judged)))
-        for penalty in PENALTIES[1:]:
-            found.append(stats.Claim(
-                f"accuracy_{penalty}_matches_plain",
-                f"On the {net} network, {PENALTY_LABELS[penalty]} and plain L2, each at its own chosen lambda, reach "
-                f"the same test accuracy within ±{100 * config['accuracy_margin']:g} points (paired by seed).",
-                stats.equivalence(cls.at_best(result, "test_accuracy", penalty, wide), plain,
-                                  margin=config["accuracy_margin"], judged=judged)))
-        widths = f"{result.coords['width'][narrow]} to {result.coords['width'][wide]} first-layer units"
-        for penalty in PENALTIES:
-            found.append(stats.Claim(
-                f"best_lambda_stays_{penalty}",
-                f"Under {PENALTY_LABELS[penalty]}, the validation-chosen lambda moves by less than "
-                f"±{config['lambda_margin']:g} decades from {widths} (log10 shift, paired by seed).",
-                stats.equivalence(cls.log_best(result, penalty, wide), cls.log_best(result, penalty, narrow),
-                                  margin=config["lambda_margin"], judged=judged)))
-        for penalty in PENALTIES:
-            found.append(stats.Claim(
-                f"tolerated_lambda_stays_{penalty}",
-                f"Under {PENALTY_LABELS[penalty]}, the lambda at which validation accuracy falls "
-                f"{100 * config['tolerance_drop']:g} points below its best moves by less than "
-                f"±{config['lambda_margin']:g} decades from {widths} (log10 shift, paired by seed).",
-                stats.equivalence(cls.log_tolerated(result, penalty, wide), cls.log_tolerated(result, penalty, narrow),
-                                  margin=config["lambda_margin"], judged=judged)))
-        return found
-
-    # ------------------------------------------------------------------ numbers and sentences for the page
-
-    @classmethod
-    def numbers(cls, result: Result) -> dict[str, float]:
-        """Figures the page quotes (accuracies in percent, shifts and misfits in decades), all from the run."""
-        wide, narrow = len(result.coords["width"]) - 1, 0
-        values = {"accuracy_zero_wide": 100 * float(result["test_accuracy"][0, wide, 0].mean()),
-                  "accuracy_zero_narrow": 100 * float(result["test_accuracy"][0, narrow, 0].mean())}
-        zero = result["mean_square"][0, wide, 0]
-        initial = result["initial_mean_square"][wide]
-        for law in LAWS:
-            values[f"misfit_initial_{law}"] = float(cls.misfit(result, initial, law, wide).mean())
-            values[f"misfit_zero_{law}"] = float(cls.misfit(result, zero, law, wide).mean())
-        for p, penalty in enumerate(PENALTIES):
-            values[f"anchor_{penalty}"] = float(result["strength"][p, 1] / result.coords["lambda"][1])
-            for w, tag in ((wide, "wide"), (narrow, "narrow")):
-                values[f"accuracy_{penalty}_{tag}"] = 100 * float(cls.at_best(result, "test_accuracy", penalty,
-                                                                              w).mean())
-                values[f"median_best_{penalty}_{tag}"] = float(10 ** np.median(cls.log_best(result, penalty, w)))
-            chosen = cls.at_best(result, "mean_square", penalty, wide)
-            for law in LAWS:
-                values[f"misfit_{penalty}_{law}"] = float(cls.misfit(result, chosen, law, wide).mean())
-            values[f"best_shift_{penalty}"] = float((cls.log_best(result, penalty, wide)
-                                                     - cls.log_best(result, penalty, narrow)).mean())
-            values[f"tolerated_shift_{penalty}"] = float((cls.log_tolerated(result, penalty, wide)
-                                                          - cls.log_tolerated(result, penalty, narrow)).mean())
-            strongest = result["mean_square"][p, wide, -1]
-            values[f"misfit_strongest_{penalty}"] = float(cls.misfit(result, strongest, balance_law(penalty),
-                                                                     wide).mean())
-            values[f"val_accuracy_strongest_{penalty}"] = 100 * float(result["val_accuracy"][p, wide, -1].mean())
-            for layer, (small, large) in enumerate(zip(layer_scales(cls.shapes(result, narrow), penalty),
-                                                       layer_scales(cls.shapes(result, wide), penalty))):
-                values[f"decay_shift_{penalty}_{layer}"] = float(np.log10(small / large))
-        for tag in ("wide", "narrow"):
-            values[f"gain_{tag}"] = values[f"accuracy_plain_{tag}"] - values[f"accuracy_zero_{tag}"]
-        return values
-
-    @classmethod
-    def data_text(cls, result: Result) -> str:
-        config = result.config
-        name = "scikit-learn's 8×8 digits" if config["dataset"] == "digits" else "MNIST"
-        return (f"{name}: per seed {config['n_train']:,} training, {config['n_val']:,} validation and "
-                f"{config['n_test']:,} test images, disjoint")
-
-    @classmethod
-    def summary(cls, result: Result, found: list[stats.Claim]) -> dict[str, str]:
-        """Sentences whose truth depends on the run, written from the verdicts and values."""
-        values = cls.numbers(result)
-        wide = len(result.coords["width"]) - 1
-        net = shape_name(cls.shapes(result, wide))
-        text = {"data": cls.data_text(result), "network": net, "flat": cls.flat_text(result),
-                "chosen": "; ".join(
-                    f"{PENALTY_LABELS[p]}: {values[f'accuracy_{p}_wide']:.1f}% (median chosen lambda "
-                    f"{values[f'median_best_{p}_wide'] * values[f'anchor_{p}']:.2g}, that is "
-                    f"{values[f'median_best_{p}_wide']:g} times the anchor)" for p in PENALTIES)}
-        if not result.judged:
-            text["answer_laws"] = text["answer_accuracy"] = text["answer_lambda"] = text["reply"] = (
-                "This build does not judge its claims, so it gives no answer; the published book uses the "
-                "`full` profile.")
-            return text
-        verdict = {claim.id: claim.verdict for claim in found}
-        text["answer_laws"] = cls._answer_laws(verdict, values, net)
-        text["answer_accuracy"] = cls._answer_accuracy(verdict, values, net)
-        text["answer_lambda"] = cls._answer_lambda(verdict, values, result)
-        text["reply"] = cls._reply(verdict)
-        return text
-
-    @staticmethod
-    def _answer_laws(verdict, values, net) -> str:
-        parts = []
-        for penalty in PENALTIES:
-            word = {stats.Verdict.SUPPORTED: "follow 1/(n_in+n_out) more closely than 1/n_in",
-                    stats.Verdict.NOT_SUPPORTED: "follow 1/n_in at least as closely as 1/(n_in+n_out)",
-                    stats.Verdict.INCONCLUSIVE: "are not shown to follow either law more closely"
-                    }[verdict[f"fan_sum_law_{penalty}"]]
-            parts.append(f"with {PENALTY_LABELS[penalty]} they {word} (misfit to 1/(n_in+n_out) "
-                         f"{values[f'misfit_{penalty}_fan_sum']:.2f} decades, to 1/n_in "
-                         f"{values[f'misfit_{penalty}_fan_in']:.2f})")
-        closer = [PENALTY_LABELS[p] for p in PENALTIES if verdict[f"balance_{p}"] is stats.Verdict.SUPPORTED]
-        balance = (f"Compared with lambda = 0, the chosen lambda moves the mean squares toward the penalty's own "
-                   f"balance law for {join_words(closer)}" if closer else
-                   "At the chosen lambda, no penalty is shown to move the mean squares toward its own balance law")
-        reached = [f"{PENALTY_LABELS[p]} to {LAW_LABELS[balance_law(p)]} (misfit "
-                   f"{values[f'misfit_strongest_{p}']:.2f} decades)" for p in PENALTIES
-                   if verdict[f"balance_strongest_{p}"] is stats.Verdict.SUPPORTED]
-        strongest = (f"At the strongest lambda the mean squares follow the balance law of {join_words(reached)}"
-                     if reached else "At the strongest lambda no penalty is shown to bring the mean squares to "
-                                     "its balance law")
-        return (f"On the {net} network at each penalty's chosen lambda, the trained weights' mean squares: "
-                + "; ".join(parts) + f". Before training the misfits (to 1/(n_in+n_out), to 1/n_in) were "
-                f"{values['misfit_initial_fan_sum']:.2f} and {values['misfit_initial_fan_in']:.2f} decades, and "
-                f"after training without a penalty {values['misfit_zero_fan_sum']:.2f} and "
-                f"{values['misfit_zero_fan_in']:.2f}. {balance}. {strongest}.")
-
-    @staticmethod
-    def _answer_accuracy(verdict, values, net) -> str:
-        parts = []
-        for penalty in PENALTIES[1:]:
-            word = {stats.Verdict.SUPPORTED: "matches plain L2 within the margin",
-                    stats.Verdict.NOT_SUPPORTED: "differs from plain L2 by more than the margin",
-                    stats.Verdict.INCONCLUSIVE: "is not shown to match plain L2 within the margin, nor to differ"
-                    }[verdict[f"accuracy_{penalty}_matches_plain"]]
-            parts.append(f"{PENALTY_LABELS[penalty]} {word} ({values[f'accuracy_{penalty}_wide']:.1f}% against "
-                         f"{values['accuracy_plain_wide']:.1f}%)")
-        gain = {stats.Verdict.SUPPORTED: "is shown to beat", stats.Verdict.NOT_SUPPORTED: "does not beat",
-                stats.Verdict.INCONCLUSIVE: "is not shown to beat"}[verdict["plain_beats_no_penalty"]]
-        return (f"On the {net} network, each penalty tuned on validation: " + "; ".join(parts)
-                + f". Plain L2 itself {gain} no penalty at all, which reaches {values['accuracy_zero_wide']:.1f}% "
-                f"on the same networks.")
-
-    @staticmethod
-    def _answer_lambda(verdict, values, result) -> str:
-        widths = result.coords["width"]
-        parts = []
-        for penalty in PENALTIES:
-            best, edge = verdict[f"best_lambda_stays_{penalty}"], verdict[f"tolerated_lambda_stays_{penalty}"]
-            parts.append(f"{PENALTY_LABELS[penalty]}: the chosen lambda {_stay_word(best)} "
-                         f"(mean shift {values[f'best_shift_{penalty}']:+.2f} decades) and the tolerated lambda "
-                         f"{_stay_word(edge)} ({values[f'tolerated_shift_{penalty}']:+.2f} decades)")
-        return (f"From {widths[0]} to {widths[-1]} first-layer units, " + "; ".join(parts) + ".")
-
-    @staticmethod
-    def _reply(verdict) -> str:
-        """Which of the learner's and the replier's expectations this run bears out."""
-        law = {stats.Verdict.SUPPORTED: "are closer to 1/(n_in+n_out) than to 1/n_in",
-               stats.Verdict.NOT_SUPPORTED: "are not closer to 1/(n_in+n_out) than to 1/n_in",
-               stats.Verdict.INCONCLUSIVE: "are not shown to be closer to 1/(n_in+n_out) than to 1/n_in"
-               }[verdict["fan_sum_law_plain"]]
-        matched = [PENALTY_LABELS[p] for p in PENALTIES[1:]
-                   if verdict[f"accuracy_{p}_matches_plain"] is stats.Verdict.SUPPORTED]
-        accuracy = (f"{join_words(matched)} {'matches' if len(matched) == 1 else 'match'} plain L2's test accuracy "
-                    f"within the margin" if matched else "neither normalized penalty is shown to match plain L2's "
-                                                         "test accuracy within the margin")
-        if len(matched) == 1:
-            accuracy += ", the other is not shown to"
-        tolerated = ", ".join(f"{PENALTY_LABELS[p]}'s {_stay_word(verdict[f'tolerated_lambda_stays_{p}'])}"
-                              for p in PENALTIES)
-        unsettled = [p for p in PENALTIES if verdict[f"best_lambda_stays_{p}"] is stats.Verdict.INCONCLUSIVE]
-        chosen = ("the chosen lambda itself is too noisy to settle it for any penalty" if len(unsettled) == len(
-            PENALTIES) else "the chosen lambda itself: " + ", ".join(
-            f"{PENALTY_LABELS[p]}'s {_stay_word(verdict[f'best_lambda_stays_{p}'])}" for p in PENALTIES))
-        return ("The replier expected trained weights to have mean squares proportional to 1/(n_in+n_out), and "
-                f"no gain from normalizing. In this run, at plain L2's chosen lambda the mean squares {law}, and "
-                f"{accuracy}. The learner expected lambda to move with the widths under plain L2 and to stay put "
-                f"once normalized. By the sharper measure, the tolerated lambda, {tolerated}; {chosen}.")
-
-    @classmethod
-    def flat_text(cls, result: Result) -> str:
-        """How flat the widest network's validation curves are, which bounds what the chosen lambda can show."""
-        wide = len(result.coords["width"]) - 1
-        drop = result.config["tolerance_drop"]
-        counts = []
-        for p, penalty in enumerate(PENALTIES):
-            curve = result["val_accuracy"][p, wide].mean(axis=1)
-            counts.append(f"{int((curve >= curve.max() - drop).sum())} for {PENALTY_LABELS[penalty]}")
-        values = cls.numbers(result)
-        return (f"In this run, of the {len(result.coords['lambda'])} grid points (lambda = 0 included), the number "
-                f"whose mean validation accuracy on the widest network is within {100 * drop:g} points of the best "
-                f"is {', '.join(counts)}; and plain L2 at its chosen lambda changes the mean test accuracy by "
-                f"{values['gain_wide']:+.2f} points on the widest network and {values['gain_narrow']:+.2f} on the "
-                f"narrowest, against no penalty.")
-
-    # ------------------------------------------------------------------ figures
+            shift, scales = cls.shift(result, penalty), [layer_scales(cls.shapes(result, w), penalty) for w in (0, -1)]
+            v.update({**{f"decay_shift_{penalty}_{i}": float(np.log10(a / b)) for i, (a, b) in enumerate(zip(*scales))},
+                      f"anchor_{penalty}": float(result["strength"][p, 1] / result.coords["lambda"][1]),
+                      f"accuracy_{penalty}": 100 * float(cls.at_best(result, "test_accuracy", penalty).mean()),
+                      f"tolerated_shift_{penalty}": float(shift.mean()), f"tolerated_low_{penalty}": float(shift.min()),
+                      f"tolerated_high_{penalty}": float(shift.max()),
+                      f"best_shift_{penalty}": float(cls.shift(result, penalty, tolerated=False).mean()),
+                      f"misfit_strongest_{penalty}": float(np.median(cls.misfit(result, ms[p, -1], penalty=penalty))),
+                      f"val_accuracy_strongest_{penalty}": 100 * float(result["val_accuracy"][p, -1, -1].mean())})
+        v["accuracy_zero"] = 100 * float(result["test_accuracy"][0, -1, 0].mean())
+        v.update({f"difference_{p}": v[f"accuracy_{p}"] - v["accuracy_plain"] for p in PENALTIES[1:]},
+                 gain=v["accuracy_plain"] - v["accuracy_zero"])
+        return v
 
     @classmethod
     def plot(cls, result: Result) -> list:
-        return [cls.plot_validation(result), cls.plot_mean_squares(result), cls.plot_misfit(result),
-                cls.plot_test(result)]
-
-    @staticmethod
-    def _lambda_axis(ax, levels):
-        ax.set_xticks(np.arange(len(levels)), ["0", *[f"{v:g}" for v in levels[1:]]], rotation=45, fontsize=7)
-        ax.set_xlabel("lambda ÷ anchor")
-
-    @classmethod
-    def plot_validation(cls, result: Result):
-        """Validation accuracy against lambda, one panel per penalty, one line per width."""
-        levels = result.coords["lambda"]
-        x = np.arange(len(levels))
-        fig, axes = plotting.figure(1, len(PENALTIES), height=3.3, sharey=True)
-        for ax, penalty in zip(axes[0], PENALTIES):
-            p = PENALTIES.index(penalty)
-            for w, width in enumerate(result.coords["width"]):
-                color = plotting.COLORS[(w * 2 + 4) % len(plotting.COLORS)] if w else plotting.COLORS[7]
-                plotting.mean_band(ax, x, 100 * result["val_accuracy"][p, w].T, label=f"{width} first-layer units",
-                                   color=color)
-                # Side by side, so that equal medians of two widths stay visible.
-                offset = 0.15 * (w - (len(result.coords["width"]) - 1) / 2)
-                chosen = np.median(cls.best_index(result, penalty, w)) + offset
-                ax.plot([chosen], [101], marker="v", color=color, markersize=7, clip_on=False)
-            ax.set_title(PENALTY_LABELS[penalty])
-            cls._lambda_axis(ax, levels)
-        axes[0, 0].set_ylabel("validation accuracy (%)")
-        axes[0, 0].legend(fontsize=7, loc="lower left")
-        fig.tight_layout()
-        return fig
+        """Validation accuracy per width, and each law's misfit to the widest network's mean squares, against lambda."""
+        figures = [plotting.figure(1, len(PENALTIES), height=3.3, sharey=True) for _ in range(2)]
+        cls._over_lambda(result, figures[0][1][0], lambda p, _: [
+            (100 * result["val_accuracy"][p, w].T, f"{width} first-layer units", WIDTH_COLORS[w % 5], "-")
+            for w, width in enumerate(result.coords["width"])], "validation accuracy (%)", loc="lower left")
+        cls._over_lambda(result, figures[1][1][0], lambda p, penalty: [
+            (cls.misfit(result, result["mean_square"][p, -1], law).T, LAW_LABELS[law], LAW_COLORS[law],
+             "-" if law == BALANCE_LAW[penalty] else "--") for law in LAWS], "misfit of the law (decades)",
+                         title="mean square ∝", title_fontsize=7)
+        return [fig for fig, _ in figures]
 
     @classmethod
-    def plot_mean_squares(cls, result: Result):
-        """Per-layer mean squares of the widest network with the candidate laws scaled to fit them."""
-        wide = len(result.coords["width"]) - 1
-        shapes = cls.shapes(result, wide)
-        x = np.arange(len(shapes))
-        states = [("initial", result["initial_mean_square"][wide], plotting.COLORS[7], "--"),
-                  ("lambda 0", result["mean_square"][0, wide, 0], plotting.COLORS[6], ":")]
-        states += [(f"{PENALTY_LABELS[p]}, chosen lambda", cls.at_best(result, "mean_square", p, wide),
-                    PENALTY_COLORS[p], "-") for p in PENALTIES]
-        fig, axes = plotting.figure(1, 2, height=3.4)
-        ax = axes[0, 0]
-        for label, values, color, style in states:
-            ax.plot(x, np.exp(np.log(values).mean(axis=0)), marker="o", color=color, linestyle=style, label=label)
-        ax.set(yscale="log", ylabel="mean square of the weights\n(geometric mean over seeds)",
-               title=f"{shape_name(shapes)} network")
-        ax.set_xticks(x, [f"{i}×{o}" for i, o in shapes])
-        ax.set_xlabel("weight matrix (n_in × n_out)")
-        ax.legend(fontsize=7)
-        ax = axes[0, 1]
-        width = 0.8 / len(LAWS)
-        for k, law in enumerate(LAWS):
-            heights = [cls.misfit(result, values, law, wide).mean() for _, values, _, _ in states]
-            ax.bar(np.arange(len(states)) + (k - (len(LAWS) - 1) / 2) * width, heights, width, color=LAW_COLORS[law],
-                   label=LAW_LABELS[law])
-        ax.set_xticks(np.arange(len(states)), ["initial", "lambda 0", *[PENALTY_LABELS[p] for p in PENALTIES]],
-                      rotation=20, fontsize=7)
-        ax.set(ylabel="misfit of the law (decades)", title="which law fits the layers")
-        ax.legend(fontsize=7, title="mean square ∝", title_fontsize=7)
-        fig.tight_layout()
-        return fig
-
-    @classmethod
-    def plot_misfit(cls, result: Result):
-        """How far each law is from the widest network's mean squares as lambda grows, per penalty."""
-        wide = len(result.coords["width"]) - 1
-        levels = result.coords["lambda"]
-        x = np.arange(len(levels))
-        fig, axes = plotting.figure(1, len(PENALTIES), height=3.3, sharey=True)
-        for ax, penalty in zip(axes[0], PENALTIES):
-            p = PENALTIES.index(penalty)
-            for law in LAWS:
-                misfit = cls.misfit(result, result["mean_square"][p, wide], law, wide)
-                style = "-" if law == balance_law(penalty) else "--"
-                plotting.mean_band(ax, x, misfit.T, label=LAW_LABELS[law], color=LAW_COLORS[law], linestyle=style)
-            chosen = np.median(cls.best_index(result, penalty, wide))
-            ax.axvline(chosen, color="#4a4a4a", linewidth=0.8, linestyle=":")
-            ax.set_title(PENALTY_LABELS[penalty])
-            cls._lambda_axis(ax, levels)
-        axes[0, 0].set_ylabel("misfit of the law (decades)")
-        axes[0, 0].legend(fontsize=7, title="mean square ∝", title_fontsize=7)
-        fig.tight_layout()
-        return fig
-
-    @classmethod
-    def plot_test(cls, result: Result):
-        """Test accuracy at each penalty's chosen lambda, one line per seed, one panel per width."""
-        widths = result.coords["width"]
-        fig, axes = plotting.figure(1, len(widths), width=3.2 * len(widths) + 1.5, height=3.2)
-        x = np.arange(len(PENALTIES) + 1)
-        for ax, (w, width) in zip(axes[0], enumerate(widths)):
-            values = [100 * result["test_accuracy"][0, w, 0]]
-            values += [100 * cls.at_best(result, "test_accuracy", p, w) for p in PENALTIES]
-            values = np.array(values)
-            ax.plot(x, values, color="#9aa5b1", linewidth=0.8)
-            ax.plot(x, values.mean(axis=1), color=plotting.COLORS[7], marker="o", linewidth=2, label="mean")
-            ax.set_xticks(x, ["lambda 0", *[PENALTY_LABELS[p] for p in PENALTIES]], rotation=20, fontsize=7)
-            ax.set_title(shape_name(cls.shapes(result, w)))
-        axes[0, 0].set_ylabel("test accuracy (%)\n(grey: one seed each)")
-        axes[0, 0].legend(fontsize=7)
-        fig.tight_layout()
-        return fig
-
-
-def _stay_word(verdict: stats.Verdict) -> str:
-    return {stats.Verdict.SUPPORTED: "stays put", stats.Verdict.NOT_SUPPORTED: "moves",
-            stats.Verdict.INCONCLUSIVE: "neither clearly stays put nor clearly moves",
-            stats.Verdict.NOT_JUDGED: "was not judged"}[verdict]
-
+    def _over_lambda(cls, result: Result, axes, curves, ylabel: str, **legend):
+        """Per penalty, `curves(p, penalty)`'s (values [seeds, levels], label, color, style) against lambda."""
+        levels, widths = result.coords["lambda"], result.coords["width"]
+        for p, (ax, penalty) in enumerate(zip(axes, PENALTIES)):
+            for values, label, color, style in curves(p, penalty):
+                plotting.mean_band(ax, np.arange(len(levels)), values, label=label, color=color, linestyle=style)
+            for w in range(len(widths)):  # each width's median chosen lambda, side by side so equal medians show
+                ax.plot([np.median(cls.best_index(result, penalty, w)) + 0.15 * (w - (len(widths) - 1) / 2)], [1.0],
+                        marker="v", color=WIDTH_COLORS[w % 5], markersize=7, clip_on=False,
+                        transform=ax.get_xaxis_transform())
+            ax.set_xticks(np.arange(len(levels)), ["0", *[f"{v:g}" for v in levels[1:]]], rotation=45, fontsize=7)
+            ax.set_title(PENALTY_LABELS[penalty], pad=14)
+            ax.set_xlabel("lambda ÷ anchor")
+        axes[0].set_ylabel(ylabel)
+        axes[0].legend(fontsize=7, **legend)
+        axes[0].figure.tight_layout()
