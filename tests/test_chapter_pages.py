@@ -11,14 +11,13 @@ import re
 import pytest
 
 from atoms.claims import VERDICTS
-from atoms.experiment import EXPERIMENTS
+from atoms.experiment import every_experiment
 
-import atoms.experiments  # noqa: F401  (registers every chapter)
 
 from chapter_text import render, sentences
 from conftest import ROOT, smoke_result
 
-CLASSES = sorted(EXPERIMENTS.values(), key=lambda cls: cls.name)
+CLASSES = every_experiment()
 
 
 def source(cls):

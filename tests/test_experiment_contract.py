@@ -14,13 +14,12 @@ import pytest
 
 from atoms.claims import Claim, Verdict
 from atoms.config import Config
-from atoms.experiment import EXPERIMENTS, Experiment, Result, experiment_class
+from atoms.experiment import Experiment, Result, every_experiment, experiment_class
 
-import atoms.experiments  # noqa: F401  (registers every chapter)
 
 from conftest import smoke_result
 
-CLASSES = sorted(EXPERIMENTS.values(), key=lambda cls: cls.name)
+CLASSES = every_experiment()
 
 
 def test_every_chapter_module_is_registered():

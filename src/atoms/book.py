@@ -67,21 +67,47 @@ def parse_parameters(pairs: list[tuple[str, str]]) -> dict[str, Any]:
     return {name: yaml.safe_load(value) for name, value in pairs}
 
 
-def validate(source: Path, parameters: dict[str, Any]) -> None:
-    """Rejects names the chapter's parameters cell does not define, before any kernel starts.
+def validate(root: Path, name: str, parameters: dict[str, Any]):
+    """Checks names, types and ranges in this process, before any kernel starts, and returns the
+    chapter's configuration: a bad value costs a second, not a TensorFlow start.
 
-    Papermill would inject an unknown name and carry on, so a typo would silently run the
-    defaults. Types and ranges are checked by the chapter's Experiment inside the kernel, whose
-    error names the parameter; reading only the parameters cell here keeps TensorFlow out of the
-    parent process.
+    Names come from the page's parameters cell (papermill would inject an unknown name and carry on);
+    values from the chapter's Config. A null counts as "use the default" only where the page's own
+    default is null.
     """
     import jupytext
     import papermill
 
-    allowed = list(papermill.inspect_notebook(jupytext.read(source)))
-    unknown = sorted(set(parameters) - set(allowed))
+    from atoms.experiment import experiment_class
+
+    source = check_chapter(root, name)
+    cell = papermill.inspect_notebook(jupytext.read(source))
+    unknown = sorted(set(parameters) - set(cell))
     if unknown:
-        raise ValueError(f"unknown parameter(s) {unknown} for chapter {source.stem}; allowed: {allowed}")
+        raise ValueError(f"unknown parameter(s) {unknown} for chapter {name}; allowed: {list(cell)}")
+    for key, value in parameters.items():
+        if value is None and cell[key]["default"] != "None":
+            raise ValueError(f"parameter {key!r} needs a value (its default is {cell[key]['default']}), got null")
+    return experiment_class(name).Config.from_params(parameters)
+
+
+def estimate_seconds(root: Path, name: str, config) -> float | None:
+    """Wall seconds this run should take here: the chapter's own estimate, scaled by this machine's latest
+    probe (from any results file in the book), or None when the chapter gives no estimate."""
+    from atoms.experiment import experiment_class
+
+    normalized = experiment_class(name).estimate(config)
+    if normalized is None:
+        return None
+    probes = []
+    for results in (root / OUTPUTS).glob("*.json"):
+        try:
+            payload = json.loads(results.read_text())
+            probes.append((results.stat().st_mtime, payload["run"]["speed_probe_seconds"]))
+        except (OSError, ValueError, KeyError):
+            continue
+    probe = max(probes)[1] if probes else speed.REFERENCE_PROBE_SECONDS
+    return normalized * probe / speed.REFERENCE_PROBE_SECONDS
 
 
 def _chapter_exception(error) -> str:
@@ -106,7 +132,7 @@ def run_chapter(root: Path, name: str, parameters: dict[str, Any], out_dir: Path
     import papermill
 
     source = check_chapter(root, name)
-    validate(source, parameters)
+    validate(root, name, parameters)
     out_dir = Path(out_dir) if out_dir else root / OUTPUTS
     out_dir.mkdir(parents=True, exist_ok=True)
     notebook_path, results_path = out_dir / f"{name}.ipynb", out_dir / f"{name}.json"

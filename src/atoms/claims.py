@@ -40,7 +40,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 ALPHA = 0.05
 """One-sided level of every claim; secondary claims reach it after Holm's correction."""
@@ -321,6 +320,8 @@ def rate(flags: Any, *, share: float = 0.5) -> Evidence:
     if not 0.0 < share < 1.0:
         raise ValueError(f"share must be in (0, 1); got {share!r}")
     k, n = int(array.sum()), int(array.size)
+    from scipy import stats  # imported on use: checking a run's parameters should not pay for scipy.stats
+
     p = float(stats.binom.sf(k - 1, n, share))
     q = float(stats.binom.cdf(k, n, share))
     statistic = f"holds in {k} of {n} seeds, claimed in more than {fmt(100 * share)}% of runs; exact binomial test"
@@ -435,6 +436,8 @@ def _binomial_tail(k: int, n: int) -> float:
 
 def _kendall_tau(x: np.ndarray, y: np.ndarray) -> float:
     """A constant metric has no trend: scipy returns NaN there, which we read as 0."""
+    from scipy import stats
+
     tau = float(stats.kendalltau(x, y).statistic)
     return 0.0 if math.isnan(tau) else tau
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from atoms import backmatter, book
 
+LONG_RUN_MINUTES = 15
+
 
 def _root(value: str) -> Path:
     root = Path(value).resolve()
@@ -27,6 +29,7 @@ def parser() -> argparse.ArgumentParser:
                      help="a chapter parameter; VALUE is read as YAML (3, 0.5, true, [2, 4])")
     run.add_argument("--out", type=Path, help="directory for the notebook and results (default book/chapters)")
     run.add_argument("--quiet", action="store_true", help="print nothing on success")
+    run.add_argument("--yes", action="store_true", help=f"start even if the estimate exceeds {LONG_RUN_MINUTES} minutes")
     build = commands.add_parser("build", help="run every chapter in _toc.yml, then render the book")
     build.add_argument("-j", "--jobs", type=int, default=2, help="chapters run at once (default 2)")
     build.add_argument("--profile", choices=("full", "smoke"), default="full")
@@ -44,7 +47,21 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "run":
         try:
-            results = book.run_chapter(args.root, args.chapter, book.parse_parameters(args.parameter), args.out)
+            parameters = book.parse_parameters(args.parameter)
+            config = book.validate(args.root, args.chapter, parameters)
+        except (ValueError, TypeError) as error:
+            print(f"atoms run: {error}", file=sys.stderr)
+            return 2
+        seconds = book.estimate_seconds(args.root, args.chapter, config)
+        if seconds is not None and seconds > 60 * LONG_RUN_MINUTES and not args.yes:
+            print(f"atoms run: {args.chapter} would take about {seconds / 60:.0f} minutes on this machine; "
+                  f"pass --yes to start it anyway", file=sys.stderr)
+            return 2
+        if not args.quiet:
+            guess = "no estimate" if seconds is None else f"estimate about {seconds:.0f} s"
+            print(f"{args.chapter}: starting ({guess})", flush=True)
+        try:
+            results = book.run_chapter(args.root, args.chapter, parameters, args.out)
         except (ValueError, TypeError) as error:
             print(f"atoms run: {error}", file=sys.stderr)
             return 2

@@ -57,6 +57,10 @@ def _check_range(name: str, value: Any, meta: Mapping[str, Any]) -> None:
             raise ValueError(f"parameter {name!r} must be {words} {bound}, got {value!r}")
 
 
+def _size(value: Any) -> float:
+    return float(len(value)) if isinstance(value, tuple) else float(value)
+
+
 @dataclass(frozen=True)
 class Config:
     """Base of every experiment's configuration; subclasses add fields made with `param`."""
@@ -66,6 +70,8 @@ class Config:
                          choices=PROFILES)
 
     profile_overrides: ClassVar[dict[str, dict[str, Any]]] = {}
+    work: ClassVar[tuple[str, ...]] = ()
+    """Parameters the run time grows in proportion to (a list by its length), for `work_ratio`."""
 
     def __post_init__(self):
         hints = typing.get_type_hints(type(self))
@@ -116,6 +122,14 @@ class Config:
             rows.append({"name": spec.name, "type": _type_name(hints[spec.name]), "default": repr(spec.default),
                          "allowed": ", ".join(allowed) or "any", "doc": meta["doc"]})
         return rows
+
+    def work_ratio(self, other: Config) -> float:
+        """How many times more work this configuration is than `other`, by the parameters in `work`:
+        rough (fixed costs do not scale), but enough to warn before a run of hours starts."""
+        ratio = 1.0
+        for name in self.work:
+            ratio *= _size(getattr(self, name)) / _size(getattr(other, name))
+        return ratio
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: (list(v) if isinstance(v := getattr(self, f.name), tuple) else v)

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from sklearn.datasets import load_digits, make_moons
 
 __all__ = [
     "TARGET_CURVES",
@@ -213,6 +212,8 @@ def moons(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, n
     _check_int("n", n, 2)
     if not np.isfinite(noise) or noise < 0:
         raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+    from sklearn.datasets import make_moons  # on use: scikit-learn costs a second to import
+
     X, y = make_moons(n_samples=n, noise=noise, random_state=int(rng.integers(2**31 - 1)))
     return X.astype(np.float32), y.astype(np.int64)
 
@@ -357,6 +358,8 @@ def random_one_hot(n: int, n_classes: int, rng: np.random.Generator) -> np.ndarr
 def digits(rng: np.random.Generator | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The book's default image set: 8x8 digits ship with scikit-learn, so every
     chapter builds offline. Pixels range 0..16, hence the division by 16."""
+    from sklearn.datasets import load_digits
+
     X, y = load_digits(return_X_y=True)
     X, y = (X / 16.0).astype(np.float32), y.astype(np.int64)
     if rng is not None:

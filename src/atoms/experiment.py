@@ -119,6 +119,8 @@ class Experiment:
     name: ClassVar[str]
     title: ClassVar[str]
     Config: ClassVar[type[Config]] = Config
+    full_seconds: ClassVar[float | None] = None
+    """Normalized seconds of the default full run when the chapter was last tuned: the basis of `estimate`."""
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -136,6 +138,13 @@ class Experiment:
                         {"seconds": time.perf_counter() - started})
         self.result_ = result
         return result
+
+    @classmethod
+    def estimate(cls, config: Config) -> float | None:
+        """Normalized seconds this configuration should take, scaled from the default full run."""
+        if cls.full_seconds is None:
+            return None
+        return cls.full_seconds * config.work_ratio(cls.Config.from_params({}))
 
     def _run(self, config) -> tuple[dict[str, np.ndarray], dict[str, tuple[str, ...]], dict[str, list]]:
         raise NotImplementedError
@@ -158,9 +167,28 @@ class Experiment:
 
 
 def experiment_class(name: str) -> type[Experiment]:
-    """Looks an experiment up by name; importing the chapters' package registers them all."""
-    import atoms.experiments  # noqa: F401
+    """Looks an experiment up by name. Chapter NN_topic lives in `atoms.experiments.topic`, so that module
+    alone is imported (a second to check a run's parameters); any other name imports them all."""
+    import importlib
 
     if name not in EXPERIMENTS:
+        try:
+            importlib.import_module(f"atoms.experiments.{name.split('_', 1)[-1]}")
+        except ModuleNotFoundError:
+            every_experiment()
+    if name not in EXPERIMENTS:
+        every_experiment()
         raise ValueError(f"unknown experiment {name!r}; known: {sorted(EXPERIMENTS)}")
     return EXPERIMENTS[name]
+
+
+def every_experiment() -> list[type[Experiment]]:
+    """Every chapter's class, in name order, after importing every module of `atoms.experiments`."""
+    import importlib
+    import pkgutil
+
+    import atoms.experiments
+
+    for module in pkgutil.iter_modules(atoms.experiments.__path__):
+        importlib.import_module(f"atoms.experiments.{module.name}")
+    return sorted(EXPERIMENTS.values(), key=lambda cls: cls.name)

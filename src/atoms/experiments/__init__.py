@@ -1,7 +1,5 @@
-"""One module per chapter; importing this package imports every module, which registers its class."""
+"""One module per chapter, each registering its Experiment class when imported.
 
-import importlib
-import pkgutil
-
-for _module in pkgutil.iter_modules(__path__):
-    importlib.import_module(f"{__name__}.{_module.name}")
+Nothing is imported with the package itself, so that checking one chapter's parameters loads
+that chapter alone; `every_experiment()` in `atoms.experiment` imports them all.
+"""
