@@ -217,6 +217,3 @@ def bibtex(cls: type[Experiment], year: int = 2026) -> str:
 def cite(cls: type[Experiment]):
     return markdown(f"Cite this chapter as:\n\n```bibtex\n{bibtex(cls)}\n```")
 
-
-def verdict_word(claim: Claim) -> str:  # TRANSITIONAL: removed once every chapter uses View
-    return VERDICT_WORDS[claim.verdict]
