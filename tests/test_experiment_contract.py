@@ -147,3 +147,14 @@ def test_lookup_by_name_lists_known_experiments():
 def test_a_subclass_cannot_reuse_a_name():
     with pytest.raises(ValueError, match="two experiments"):
         type("Clash", (Experiment,), {"name": CLASSES[0].name})
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda cls: cls.name)
+def test_run_time_can_be_estimated_before_a_run(cls):
+    """`atoms run` warns before a run of hours; that needs the chapter's measured time and what scales it."""
+    assert isinstance(cls.full_seconds, (int, float)) and cls.full_seconds > 0
+    fields = {spec.name for spec in dataclasses.fields(cls.Config)}
+    assert cls.Config.work and set(cls.Config.work) <= fields
+    default = cls.Config.from_params({})
+    assert cls.estimate(default) == pytest.approx(cls.full_seconds)
+    assert cls.estimate(cls.Config.from_params({"profile": "smoke"})) < cls.full_seconds

@@ -25,6 +25,8 @@ from atoms import speed
 
 SOURCES = "experiments"
 OUTPUTS = Path("book") / "chapters"
+RUNS = Path("runs")
+"""Where `atoms run` writes by default, so that a rerun never overwrites the book's own results."""
 TOC = "_toc.yml"
 
 
@@ -60,6 +62,15 @@ def check_chapter(root: Path, name: str) -> Path:
     if not source.exists():
         raise ValueError(f"unknown chapter {name!r}; available: {available(root)}")
     return source
+
+
+def results_file(root: Path, name_or_path: str) -> Path:
+    """A results file given by path, or by chapter name for the copy the book was built from."""
+    path = Path(name_or_path)
+    if path.suffix == ".json" or path.exists():
+        return path
+    check_chapter(root, name_or_path)
+    return root / OUTPUTS / f"{name_or_path}.json"
 
 
 def parse_parameters(pairs: list[tuple[str, str]]) -> dict[str, Any]:
@@ -127,14 +138,48 @@ def git_commit(root: Path) -> str:
 
 
 def run_chapter(root: Path, name: str, parameters: dict[str, Any], out_dir: Path | None = None) -> Path:
-    """Executes one chapter; returns its results file. Raises ChapterError or ValueError on failure."""
+    """Executes one chapter into `out_dir` (default `runs/`); returns its results file. Raises ChapterError
+    or ValueError on failure, and leaves nothing behind but a finished notebook and results file."""
+    source = check_chapter(root, name)
+    validate(root, name, parameters)
+    out_dir = Path(out_dir) if out_dir else root / RUNS
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        lock = _lock(out_dir, name)
+    except OSError as error:
+        raise ValueError(f"cannot write to {out_dir}: {error.strerror or error}") from None
+    try:
+        return _execute(root, name, source, parameters, out_dir)
+    finally:
+        lock.unlink(missing_ok=True)
+
+
+def _lock(out_dir: Path, name: str) -> Path:
+    """A file that says a run of this chapter is writing into this folder, so a second one stops at once
+    instead of racing it; a lock left by a process that no longer exists is taken over."""
+    lock = out_dir / f".{name}.lock"
+    try:
+        descriptor = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        try:
+            holder = int(lock.read_text() or 0)
+            os.kill(holder, 0)
+        except (ValueError, ProcessLookupError, FileNotFoundError):
+            lock.unlink(missing_ok=True)
+            return _lock(out_dir, name)
+        except PermissionError:
+            pass
+        raise ValueError(f"chapter {name} is already running into {out_dir} (process {holder}); "
+                         f"wait for it or choose another --out") from None
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(str(os.getpid()))
+    return lock
+
+
+def _execute(root: Path, name: str, source: Path, parameters: dict[str, Any], out_dir: Path) -> Path:
     import jupytext
     import papermill
 
-    source = check_chapter(root, name)
-    validate(root, name, parameters)
-    out_dir = Path(out_dir) if out_dir else root / OUTPUTS
-    out_dir.mkdir(parents=True, exist_ok=True)
     notebook_path, results_path = out_dir / f"{name}.ipynb", out_dir / f"{name}.json"
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=f".{name}.") as scratch:
         scratch_notebook, scratch_results = Path(scratch) / "out.ipynb", Path(scratch) / "results.json"
@@ -242,7 +287,8 @@ def run_all(root: Path, names: list[str], parameters: dict[str, Any], jobs: int,
     todo.sort(key=lambda name: -(expected[name] if expected[name] is not None else float("inf")))
 
     def one(name: str) -> tuple[str, subprocess.CompletedProcess]:
-        command = [sys.executable, "-m", "atoms", "--root", str(root), "run", name, "--quiet"]
+        command = [sys.executable, "-m", "atoms", "--root", str(root), "run", name, "--quiet",
+                   "--out", str(root / OUTPUTS), "--yes"]
         for key, value in parameters.items():
             command += ["-p", key, json.dumps(value)]
         return name, subprocess.run(command, capture_output=True, text=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -27,9 +28,13 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("chapter")
     run.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                      help="a chapter parameter; VALUE is read as YAML (3, 0.5, true, [2, 4])")
-    run.add_argument("--out", type=Path, help="directory for the notebook and results (default book/chapters)")
+    run.add_argument("--out", type=Path, help="directory for the notebook and results (default runs/; the book's "
+                                              "own results are in book/chapters)")
     run.add_argument("--quiet", action="store_true", help="print nothing on success")
     run.add_argument("--yes", action="store_true", help=f"start even if the estimate exceeds {LONG_RUN_MINUTES} minutes")
+    compare = commands.add_parser("compare", help="compare two runs of a chapter; exit 1 if a primary verdict differs")
+    compare.add_argument("a", help="a results file, or a chapter name for the book's own results")
+    compare.add_argument("b", help="a results file, or a chapter name for the book's own results")
     build = commands.add_parser("build", help="run every chapter in _toc.yml, then render the book")
     build.add_argument("-j", "--jobs", type=int, default=2, help="chapters run at once (default 2)")
     build.add_argument("--profile", choices=("full", "smoke"), default="full")
@@ -37,7 +42,21 @@ def parser() -> argparse.ArgumentParser:
     return main
 
 
+def _stop(signum, frame):
+    """SIGTERM unwinds like Ctrl-C, so scratch files, the lock and the kernel are cleaned up on the way out."""
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("atoms: interrupted; the run in progress left nothing behind", file=sys.stderr)
+        return 130
+
+
+def _main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "list":
         from atoms.experiment import experiment_class
@@ -45,6 +64,17 @@ def main(argv: list[str] | None = None) -> int:
         for name in book.toc_chapters(args.root):
             print(f"{name}  {experiment_class(name).title}")
         return 0
+    if args.command == "compare":
+        from atoms import compare as comparing
+
+        try:
+            lines, agree, _ = comparing.compare(*(comparing.load(book.results_file(args.root, x))
+                                                  for x in (args.a, args.b)))
+        except ValueError as error:
+            print(f"atoms compare: {error}", file=sys.stderr)
+            return 2
+        print("\n".join(lines))
+        return 0 if agree else 1
     if args.command == "run":
         try:
             parameters = book.parse_parameters(args.parameter)

@@ -143,11 +143,17 @@ class View:
 
 
 def publish(result: Result) -> View:
-    """Judges the claims and, when run by `atoms run`, hands the results file to the pipeline."""
+    """Judges the claims and writes the results file: where `atoms run` asks (ATOMS_RESULTS_PATH), or else
+    next to the notebook as NAME.json in the working directory, so a run by papermill alone can be compared.
+    Written to a temporary name and renamed, so an interrupted run leaves no half-written file."""
     found = result.claims()
-    target = os.environ.get(RESULTS_ENV)
-    if target:
-        Path(target).write_text(json.dumps(results_payload(result, found), allow_nan=False))
+    target = Path(os.environ.get(RESULTS_ENV) or f"{result.experiment}.json")
+    scratch = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        scratch.write_text(json.dumps(results_payload(result, found), allow_nan=False))
+        os.replace(scratch, target)
+    finally:
+        scratch.unlink(missing_ok=True)
     return View(result, found)
 
 
