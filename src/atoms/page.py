@@ -185,25 +185,21 @@ def parameters_table(cls: type[Experiment]):
 
 def rerun(cls: type[Experiment]):
     source = f"experiments/{cls.name}.md"
-    defaults = " ".join(f"-p {row['name']} {row['default']}" for row in cls.Config.describe()
-                        if row["name"] in ("seed", "profile"))
-    text = f"""Rerun this chapter from a clone of the book's repository, after `make test` or `make book` has
-created `.venv`:
+    text = f"""From a clone of the book's repository, after `make test` or `make book` has created `.venv`:
 
 ```bash
-.venv/bin/atoms run {cls.name} -p seed 1          # writes book/chapters/{cls.name}.ipynb and .json
-.venv/bin/atoms run {cls.name} -p profile smoke   # a quick check of the code path
+.venv/bin/atoms run {cls.name} -p seed 1              # writes runs/{cls.name}.ipynb and .json
+.venv/bin/atoms compare runs/{cls.name}.json {cls.name}   # your run against the book's: exit 0 if the primary verdicts agree
+.venv/bin/atoms run {cls.name} -p profile smoke       # a quick check of the code path
 ```
 
-or with papermill directly (the parameters above, with their defaults; lists go through `-y`):
+`atoms run` checks every parameter before it starts, names the one it rejects, prints an estimate of the run
+time, and asks for `--yes` before a run estimated over 15 minutes. With papermill alone (the parameters above;
+lists go through `-y`), the results file `{cls.name}.json` is written next to the notebook:
 
 ```bash
-jupytext --to ipynb -o - {source} | papermill - out.ipynb {defaults}
-jupytext --to ipynb -o - {source} | papermill - out.ipynb -p seed 3 -y "n_seeds: 10"
-```
-
-`atoms run` checks every parameter before it starts and names the one it rejects; papermill alone
-only warns about names the chapter does not know."""
+.venv/bin/jupytext --to ipynb -o - {source} | .venv/bin/papermill - out.ipynb -p seed 3 -y "n_seeds: 10"
+```"""
     return markdown(text)
 
 
