@@ -9,9 +9,10 @@ STAMP := $(VENV)/.installed
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 
-$(STAMP): requirements.txt pyproject.toml | $(BIN)/python
+$(STAMP): requirements.txt requirements-nodeps.txt pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements-nodeps.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
@@ -25,4 +26,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/engine_vs_keras.py
 
 clean:
-	rm -rf _build book/chapters book/claims.md book/reproducibility.md
+	rm -rf _build runs book/chapters book/claims.md book/reproducibility.md book/citation.md

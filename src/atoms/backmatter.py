@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 from atoms import speed
+from atoms.page import book_bibtex, short_commit
 from atoms.claims import VERDICTS, Claim, Verdict, claims_markdown, counts
 from atoms.experiment import experiment_class
 
@@ -94,7 +95,35 @@ def _totals_row(name: str, primary: dict, every: dict) -> str:
     return f"| {name} | " + " | ".join(str(c) for c in cells) + " |"
 
 
+def citation(commit: str) -> str:
+    return f"""# Citation
+
+Cite the book as:
+
+```bibtex
+{book_bibtex(commit)}
+```
+
+Each chapter ends with its own entry, with the same version and commit. The atoms of Part I rebuild the
+experiments of the original, which you should cite too when you use them:
+
+```bibtex
+@misc{{abid2018atomic,
+  title        = {{Atomic Experiments in Deep Learning}},
+  author       = {{Abid, Abubakar}},
+  year         = {{2018}},
+  publisher    = {{GitHub}},
+  howpublished = {{\\url{{https://github.com/abidlabs/AtomsOfDeepLearning}}}}
+}}
+```
+
+The repository's `CITATION.cff` carries the same information for citation tools. The code is under the MIT
+license (`LICENSE`); the text and figures under CC BY 4.0 (`LICENSE-CONTENT.md`).
+"""
+
+
 def write(root: Path, chapters_dir: Path, names: list[str]) -> None:
     results = load_results(chapters_dir, names)
     (root / "book" / "reproducibility.md").write_text(reproducibility(results))
     (root / "book" / "claims.md").write_text(ledger(results))
+    (root / "book" / "citation.md").write_text(citation(short_commit()))

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from atoms.claims import BADGES, Claim, Verdict, claims_markdown, counts
 from atoms.experiment import Experiment, Result, experiment_class
-from atoms import speed
+from atoms import RELEASED, __version__, speed
+from atoms.book import git_commit
 from atoms.engine import WORK_LOG
 from atoms.tf_setup import numeric_setting
 
@@ -203,16 +204,37 @@ lists go through `-y`), the results file `{cls.name}.json` is written next to th
     return markdown(text)
 
 
-def bibtex(cls: type[Experiment], year: int = 2026) -> str:
+def bibtex(cls: type[Experiment]) -> str:
+    """The chapter's entry, complete for the common styles, with the version and the commit that built it."""
     key = "atoms_" + cls.name.split("_", 1)[1]
     return f"""@incollection{{{key},
   title     = {{{cls.title}}},
   booktitle = {{Atoms of Deep Learning}},
   author    = {{{{Atoms of Deep Learning contributors}}}},
-  year      = {{{year}}},
+  publisher = {{GitHub}},
+  year      = {{{RELEASED[:4]}}},
+  edition   = {{{__version__}}},
   chapter   = {{{int(cls.name.split("_", 1)[0])}}},
   url       = {{{BOOK_URL}}},
-  note      = {{Chapter {cls.name}; cite with the commit in its results file}}
+  note      = {{Version {__version__}, commit {short_commit()}}}
+}}"""
+
+
+def short_commit() -> str:
+    """The commit of the checkout this package runs from, short enough to quote, marked when edited."""
+    commit = git_commit(Path(__file__).resolve().parent)
+    return commit if commit == "unknown" else commit[:12] + ("-dirty" if commit.endswith("-dirty") else "")
+
+
+def book_bibtex(commit: str) -> str:
+    return f"""@book{{atoms_of_deep_learning,
+  title     = {{Atoms of Deep Learning}},
+  author    = {{{{Atoms of Deep Learning contributors}}}},
+  publisher = {{GitHub}},
+  year      = {{{RELEASED[:4]}}},
+  edition   = {{{__version__}}},
+  url       = {{{BOOK_URL}}},
+  note      = {{Version {__version__}, commit {commit}}}
 }}"""
 
 
