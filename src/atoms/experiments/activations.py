@@ -53,6 +53,7 @@ class ActivationsConfig(Config):
 
     profile_overrides = {"smoke": {"activations": ("relu", "sigmoid", "sign", "identity"), "steps": 40,
                                    "record_every": 20, "n_seeds": 2, "n_test": 500, "longer_steps": 80}}
+    work = ("steps", "n_seeds", "activations")
 
     def __post_init__(self):
         super().__post_init__()
@@ -110,6 +111,7 @@ class Activations(Experiment):
     name = "07_activations"
     title = "Activations: can any non-linearity be used?"
     Config = ActivationsConfig
+    full_seconds = 23
 
     def _run(self, config):
         seeds = seeding.member_seeds(config.seed, config.n_seeds)
@@ -225,7 +227,7 @@ class Activations(Experiment):
         acts, final = result.coords["activation"], partial(cls.final, result)
         found = {"n_test": f"{result.config['n_test']:,}", "n_train": f"{result.config['n_train']:,}",
                  "original_identity": 100 * ORIGINAL_IDENTITY, "smooth": join_words(cls.smooth(result) or ["none"]),
-                 "margin_points": 100 * result.config["margin"], "n_acts": len(acts),
+                 "margin_points": 100 * result.config["margin"], "n_acts": len(acts), "listed": join_words(acts),
                  "means": ", ".join(f"{a} {100 * final(a).mean():.1f}%" for a in
                                     sorted(acts, key=lambda a: -final(a).mean())),
                  "smooth_diffs": ", ".join(f"{a} {100 * (final(a) - final('relu')).mean():+.2f}"
@@ -264,8 +266,7 @@ class Activations(Experiment):
         ax.set(xlabel="training steps", ylabel="test accuracy", title="Test accuracy during training")
         ax.legend(loc="lower right", fontsize=8, ncol=2)
         ax = axes[0, 1]
-        relu = cls.final(result, "relu")
-        margin = result.config["margin"]
+        relu, margin = cls.final(result, "relu"), result.config["margin"]
         ax.axhspan(relu.mean() - margin, relu.mean() + margin, color=COLORS["relu"], alpha=0.12, linewidth=0,
                    label=f"relu mean ± {margin:g}")
         n_seeds = len(result.coords["seed"])
@@ -281,8 +282,7 @@ class Activations(Experiment):
     @classmethod
     def plot_boundaries(cls, result: Result):
         acts = result.coords["activation"]
-        rows = -(-len(acts) // BOUNDARY_COLUMNS)
-        columns = min(len(acts), BOUNDARY_COLUMNS)
+        rows, columns = -(-len(acts) // BOUNDARY_COLUMNS), min(len(acts), BOUNDARY_COLUMNS)
         fig, axes = plotting.figure(rows, columns, width=2.3 * columns, height=2.4, sharex=True, sharey=True)
         for ax in axes.ravel()[len(acts):]:
             ax.set_axis_off()

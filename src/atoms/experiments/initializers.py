@@ -53,7 +53,7 @@ class InitializersConfig(Config):
     batch_size: int = param(64, "Rows per mini-batch, in shuffled epochs.", ge=1, le=10_000)
     learning_rate: float = param(0.003, "Adam learning rate.", gt=0, le=1)
     record_every: int = param(25, "Steps between recordings of accuracy and weights.", ge=1, le=100_000)
-    n_seeds: int = param(8, "Seeds per (loss, initializer); a seed fixes the data draw and batch order for "
+    n_seeds: int = param(16, "Seeds per (loss, initializer); a seed fixes the data draw and batch order for "
                             "every initializer.", ge=2, le=100)
     equivalence_margin: float = param(0.03, "Test-accuracy difference (a fraction) within which two initializers "
                                             "count as equivalent.", gt=0, le=0.5)
@@ -64,6 +64,7 @@ class InitializersConfig(Config):
 
     profile_overrides = {"smoke": {"steps": 20, "n_seeds": 2, "record_every": 10, "hidden_units": 16,
                                    "initializers": ("glorot", "zeros"), "losses": ("mse",)}}
+    work = ("steps", "n_seeds", "initializers", "losses")
 
     def __post_init__(self):
         super().__post_init__()
@@ -89,6 +90,7 @@ class Initializers(Experiment):
     name = "10_initializers"
     title = "Initializers: does the starting point decide whether a network trains?"
     Config = InitializersConfig
+    full_seconds = 50
 
     def _run(self, config):
         seeds = seeding.member_seeds(config.seed, config.n_seeds)

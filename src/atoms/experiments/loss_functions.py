@@ -39,8 +39,8 @@ class LossFunctionsConfig(Config):
     steps: int = param(500, "Adam steps, each on one mini-batch.", ge=1, le=100_000)
     batch_size: int = param(64, "Rows per mini-batch, drawn in shuffled epochs.", ge=1, le=100_000)
     learning_rate: float = param(0.003, "Adam learning rate.", gt=0, le=1)
-    n_seeds: int = param(8, "Seeds per loss; each seed draws its own problem, shared by every loss.", ge=2, le=100)
-    record_every: int = param(10, "Steps between recorded accuracies.", ge=1, le=100_000)
+    n_seeds: int = param(16, "Seeds per loss; each seed draws its own problem, shared by every loss.", ge=2, le=100)
+    record_every: int = param(25, "Steps between recorded accuracies.", ge=1, le=100_000)
     mid_step: int = param(250, "The step called mid-training (halfway through the original 500), where the "
                                "fourth power is compared with cross-entropy.", ge=1, le=100_000)
     equivalence_margin: float = param(0.02, "Accuracy difference (as a fraction) within which a loss counts as "
@@ -48,6 +48,7 @@ class LossFunctionsConfig(Config):
 
     profile_overrides = {"smoke": {"steps": 20, "n_seeds": 2, "n_test": 400, "hidden_units": 16,
                                    "mid_step": 10, "losses": ("cross_entropy", "fourth_power")}}
+    work = ("steps", "n_seeds", "losses")
 
     def __post_init__(self):
         super().__post_init__()
@@ -61,6 +62,7 @@ class LossFunctions(Experiment):
     name = "09_loss_functions"
     title = "Loss functions: does the choice matter for a small classifier?"
     Config = LossFunctionsConfig
+    full_seconds = 40
 
     def _run(self, config):
         seeds = seeding.member_seeds(config.seed, config.n_seeds)

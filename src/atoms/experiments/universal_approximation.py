@@ -36,11 +36,12 @@ class UniversalApproximationConfig(Config):
     n_points: int = param(100, "Training points on an even grid over [-1, 1].", ge=4, le=10_000)
     steps: int = param(10_000, "Full-batch Adam steps.", ge=1, le=1_000_000)
     learning_rate: float = param(0.003, "Adam learning rate.", gt=0, le=1)
-    n_seeds: int = param(5, "Seeds per (curve, width).", ge=2, le=100)
+    n_seeds: int = param(16, "Seeds per (curve, width).", ge=2, le=100)
     error_threshold: float = param(0.01, "Relative error (MSE / variance of the curve) that counts as fitted.",
                                    gt=0, le=1)
 
     profile_overrides = {"smoke": {"steps": 200, "n_seeds": 2, "n_hidden_units": (2, 4, 16)}}
+    work = ("steps", "n_seeds", "targets", "n_hidden_units")
 
     def __post_init__(self):
         super().__post_init__()
@@ -54,6 +55,7 @@ class UniversalApproximation(Experiment):
     name = "01_universal_approximation"
     title = "Universal approximation: how many units does a curve need?"
     Config = UniversalApproximationConfig
+    full_seconds = 44
 
     def _run(self, config):
         x, _ = data.curve_points(config.targets[0], config.n_points)
@@ -75,7 +77,7 @@ class UniversalApproximation(Experiment):
             )
             targets = np.stack([data.target_curve(config.targets[t], x) for t, _, _ in cells]).astype(np.float32)
             network = Network(1, (max(group),), 1, activation="sigmoid", bias_init=Init("glorot_uniform"))
-            history = train(network, Training(steps=config.steps, loss="mse", optimizer="adam"), members,
+            history = train(network, Training(steps=config.steps, loss="mse", optimizer="adam", xla=True), members,
                             Data(np.broadcast_to(x, (len(cells), *x.shape)), targets), Recording())
             between = predict(network, members, history.final_params, x_between)[..., 0]
             curve = predict(network, members, history.final_params, x_fit)[..., 0]
