@@ -11,6 +11,7 @@ from atoms.experiments.depth_fixed_parameters import (
     grid,
     padded_problems,
     sign_changes,
+    where,
 )
 
 
@@ -30,6 +31,12 @@ def test_splitting_the_depths_into_ensembles_leaves_training_bit_identical(monke
         np.testing.assert_array_equal(split[name], together[name], err_msg=name)
     for name in ("margin", "point_margin"):
         np.testing.assert_allclose(split[name], together[name], rtol=1e-5, atol=1e-6, err_msg=name)
+
+
+def test_claims_name_one_problem_by_its_points_and_several_as_every_or_at_least_one():
+    assert where([16]) == where([16], some=True) == "on the 16 points"
+    assert where([16, 32]) == "on every problem (16 and 32 points)"
+    assert where([16, 32], some=True) == "on at least one problem (16 and 32 points)"
 
 
 def test_grid_has_ten_samples_per_gap_of_the_densest_problem():

@@ -25,13 +25,21 @@ def test_relative_step_is_per_step():
     np.testing.assert_allclose(relative_step(weights, np.array([0, 2, 6])), [[0.5, 0.0]])
 
 
-def test_every_claim_is_post_hoc_and_the_main_loss_trends_are_primary():
-    """The seed count was raised from 8 to 12 after a first full run: no claim of this chapter is registered."""
+def test_every_claim_is_registered_and_the_main_loss_trends_are_primary():
+    """The issue-12 setting (Glorot biases, snapshots every 2 steps, 20 seeds) was fixed before any run of it."""
     from conftest import smoke_result
 
     from atoms.experiments.layer_convergence import LayerConvergence
 
     found = smoke_result(LayerConvergence).claims()
-    assert not any(claim.registered for claim in found)
+    assert all(claim.registered for claim in found)
     primary = {claim.id for claim in found if claim.primary}
     assert primary == {"later_layers_settle_first_adam_cross_entropy", "later_layers_settle_first_sgd_cross_entropy"}
+
+
+def test_the_network_starts_from_glorot_uniform_weights_and_biases_as_in_the_original():
+    from atoms.experiments.layer_convergence import LayerConvergence
+
+    network = LayerConvergence.network(50)
+    assert network.hidden == (50, 50, 50) and network.activation == "sigmoid"
+    assert network.weight_init.name == network.bias_init.name == "glorot_uniform"
