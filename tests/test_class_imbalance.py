@@ -8,8 +8,8 @@ from atoms import data, seeding
 from atoms.claims import Verdict, judge
 from atoms.engine import Data, Init, Members, Network, Recording, Training, train
 from atoms.experiment import Result
-from atoms.experiments.class_imbalance import (ARMS, ClassImbalance, class_counts, draw_problem, median_seed, recalls,
-                                               remedy_weights)
+from atoms.experiments.class_imbalance import (ARMS, ClassImbalance, _cells, class_counts, draw_problem, median_seed,
+                                               recalls, remedy_weights)
 
 from conftest import smoke_result
 
@@ -121,3 +121,16 @@ def test_at_one_to_one_every_arm_is_the_unremedied_network():
     at_one = result.select("recall", ratio=1)
     for arm in range(1, len(ARMS)):
         np.testing.assert_array_equal(at_one[arm], at_one[0])
+
+
+def test_remedies_train_only_at_the_largest_ratio_unless_asked():
+    """By default the remedies train where the claims read them; the other ratios hold NaN for them, not copies."""
+    trained = {(r, remedy) for _, r, remedy in _cells(ClassImbalance.Config(ratios=(1, 10, 100), n_seeds=2))}
+    assert trained == {(0, "none"), (1, "none"), (2, "none"), (2, "oversampling"), (2, "class_weights")}
+    every = {(r, remedy) for _, r, remedy in _cells(ClassImbalance.Config(ratios=(1, 10, 100), n_seeds=2,
+                                                                          remedies_at_every_ratio=True))}
+    assert every == trained | {(1, "oversampling"), (1, "class_weights")}
+    result = smoke_result(ClassImbalance)
+    assert np.isnan(result.select("accuracy", arm="oversampling", ratio=10)).all()
+    assert not np.isnan(result.select("accuracy", arm="moved_threshold", ratio=10)).any()
+    assert not np.isnan(result.select("accuracy", arm="class_weights", ratio=100)).any()

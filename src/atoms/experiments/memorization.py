@@ -33,7 +33,7 @@ MAX_STEP_TICKS = 10  # more labelled steps would overlap on the steps-to-fit axi
 
 @dataclass(frozen=True)
 class MemorizationConfig(Config):
-    n_points: tuple[int, ...] = param((192,), "Training-set sizes fitted with random labels, increasing.",
+    n_points: tuple[int, ...] = param((192, 256), "Training-set sizes fitted with random labels, increasing.",
                                       ge=10, le=POOL)
     true_label_points: tuple[int, ...] = param((192,), "Sizes also fitted with the true labels, paired by seed "
                                                "with the random labels (a subset of n_points).", ge=10, le=POOL)
@@ -48,6 +48,7 @@ class MemorizationConfig(Config):
     fit_threshold: float = param(0.95, "Training accuracy that counts as fitted.", gt=0.5, le=1)
 
     profile_overrides = {"smoke": {"steps": 100, "record_every": 50, "n_seeds": 2}}
+    work = ("steps", "n_seeds", "n_points")
 
     def __post_init__(self):
         super().__post_init__()
@@ -91,6 +92,7 @@ class Memorization(Experiment):
     name = "05_memorization"
     title = "Memorization: how many random labels can a network fit?"
     Config = MemorizationConfig
+    full_seconds = 27
 
     def _run(self, config):
         seeds = seeding.member_seeds(config.seed, config.n_seeds)
@@ -102,7 +104,8 @@ class Memorization(Experiment):
         y = np.stack([np.pad(draws[s][1][kind][n], (0, rows - n)) for kind, n, s in cells])
         network = Network(DIM, (config.width,) * config.depth, 2, activation="sigmoid",
                           bias_init=Init("glorot_uniform"))
-        history = train(network, Training(steps=config.steps, batch_size=config.batch_size),
+        history = train(network, Training(steps=config.steps, batch_size=config.batch_size,
+                                 xla=config.profile != "smoke"),
                         Members(seeds=[seeds[s] for _, _, s in cells], learning_rate=config.learning_rate),
                         Data(x, y, n_train=[n for _, n, _ in cells]), Recording(every=config.record_every))
         accuracy = {kind: np.zeros((len(sizes[kind]), config.n_seeds, len(history.steps)), np.float32)
@@ -209,7 +212,8 @@ class Memorization(Experiment):
                   f"no outcome does: even {n_seeds} of {n_seeds} seeds agreeing give p = {0.5 ** n_seeds:.3g}")
         return {"n_seeds": n_seeds, "needed_words": needed, "original_capacity": ORIGINAL_CAPACITY, "last_step": last,
                 "threshold_percent": f"{result.config['fit_threshold']:.0%}", "steps_total": f"{steps:,}",
-                "sizes_text": join_words([str(n) for n in sizes]), "n_sizes": len(sizes), "n_networks": n_seeds * (
+                "sizes_text": join_words([str(n) for n in sizes]), "n_sizes": len(sizes),
+                "true_sizes_text": join_words([str(n) for n in true_sizes]), "n_networks": n_seeds * (
                     len(sizes) + len(true_sizes)), "sizes_above": join_words(above) if above else "none",
                 "n_seeds_above": int(np.sum(capacity > ORIGINAL_CAPACITY)),
                 "n_seeds_below": int(np.sum(capacity < ORIGINAL_CAPACITY)),
