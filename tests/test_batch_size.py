@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from atoms.experiments.batch_size import censored_taus
+from atoms.experiments.batch_size import BatchSize, censored_taus, steps_per_epoch
 
 
 def test_measured_times_give_the_plain_kendall_tau():
@@ -22,3 +22,9 @@ def test_a_censored_time_counts_only_where_its_order_is_known():
 def test_runs_that_never_reach_the_threshold_carry_no_trend():
     times, reached = np.full((2, 3), np.nan), np.zeros((2, 3), bool)
     assert censored_taus(times, reached, np.ones((2, 3))).tolist() == [0.0, 0.0]
+
+
+def test_the_default_trains_the_original_epochs_and_arm_b_costs_no_training_of_its_own():
+    config = BatchSize().config
+    assert config.epochs == 150 and config.batch_sizes == (1, 4, 16, 64, 256, 400) and config.n_seeds >= 5
+    assert config.updates == config.epochs * steps_per_epoch(config.n_train, max(config.batch_sizes))

@@ -108,8 +108,8 @@ def test_subsets_of_dummy_dims_are_checked_by_name(name, value):
 
 def test_values_select_the_arrays_the_claims_read():
     result = smoke_result(PcaDummyDimensions)
-    values, n = PcaDummyDimensions.values, result.coords["pca_dims"].index(5)
-    np.testing.assert_array_equal(values(result, "test", "corrected", 20, 5), result["pca_test_accuracy"][1, 0, n])
+    values, n = PcaDummyDimensions.values, result.coords["pca_dims"].index(1)
+    np.testing.assert_array_equal(values(result, "test", "corrected", 20, 1), result["pca_test_accuracy"][1, 0, n])
     np.testing.assert_array_equal(values(result, "train", "original", 0), result["train_accuracy"][0, 0])
     np.testing.assert_array_equal(values(result, "train", "rescaled", 20), result["rescaled_train_accuracy"][0])
     np.testing.assert_array_equal(values(result, "saturation", "corrected", 20), result["saturation"][2, 1])
@@ -120,3 +120,9 @@ def test_three_registered_primary_claims_answer_the_question():
     assert [c.id for c in found if c.primary] == ["original_pca_helps", "standardizing_removes_collapse",
                                                    "corrected_pca_helps"]
     assert all(c.registered for c in found) and len(found) == 4
+
+
+def test_the_default_sweeps_the_original_range_with_pca_at_every_dimension():
+    config = PcaDummyDimensions().config
+    assert len(config.dummy_dims) >= 6 and min(config.dummy_dims) == 0 and max(config.dummy_dims) == 2000
+    assert config.pca_dummy_dims == config.dummy_dims and config.n_seeds >= 5 and config.steps == 500

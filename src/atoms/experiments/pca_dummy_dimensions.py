@@ -18,6 +18,7 @@ from atoms import data, plotting, seeding
 from atoms.config import Config, param
 from atoms.engine import Data, Init, Members, Network, Recording, Training, initial_params, train
 from atoms.experiment import Experiment, Result
+from atoms.prose import join_words
 
 INFORMATIVE_DIMS = 10
 COV_SCALE = 0.2
@@ -27,6 +28,7 @@ CHANCE = 0.5
 PCA_GAIN = {"original": 0.10, "corrected": 0.05}  # the claimed gain of PCA to the widest size, per pipeline
 RESCALE_GAIN = 0.10  # the claimed gain of standardizing the original's inputs
 SATURATED_SHARE, FITTED = 0.9, 0.7  # the original's network at the largest D: saturated share, training accuracy
+DUMMY_DIMS = (0, 10, 50, 100, 200, 2000)  # k = 0 and five of the original's eleven k (1 to 2,000)
 COLORS = {"original": plotting.COLORS[1], "rescaled": plotting.COLORS[4], "corrected": plotting.COLORS[0]}
 
 
@@ -41,12 +43,12 @@ MEASURED = (ORIGINAL, RESCALED, CORRECTED)
 
 @dataclass(frozen=True)
 class PcaDummyDimensionsConfig(Config):
-    dummy_dims: tuple[int, ...] = param((0, 200, 2000), "Dummy U[0,1) columns k added to the 10 informative ones; "
+    dummy_dims: tuple[int, ...] = param(DUMMY_DIMS, "Dummy U[0,1) columns k added to the 10 informative ones; "
                                         "networks without PCA run at each.", ge=0, le=4000, min_len=2)
-    pca_dummy_dims: tuple[int, ...] = param((2000,), "k where the PCA networks run (subset of dummy_dims).", ge=0,
+    pca_dummy_dims: tuple[int, ...] = param(DUMMY_DIMS, "k where the PCA networks run (subset of dummy_dims).", ge=0,
                                             le=4000)
-    pca_dims: tuple[int, ...] = param((10, 5, 1), "Principal components kept, PCA fitted on the training set.", ge=1,
-                                      le=INFORMATIVE_DIMS)
+    pca_dims: tuple[int, ...] = param((10, 1), "Principal components kept, PCA fitted on the training set (the "
+                                      "original also kept 5).", ge=1, le=INFORMATIVE_DIMS)
     rescaled_dims: tuple[int, ...] = param((200,), "k at which the original's matrix also runs on standardized "
                                            "inputs without PCA, to isolate input scale (a subset of dummy_dims).",
                                            ge=0, le=4000)
@@ -57,6 +59,7 @@ class PcaDummyDimensionsConfig(Config):
     n_seeds: int = param(5, "Seeds per setting; each draws its own data, dummy columns, U[0,1) matrices and "
                          "initial weights.", ge=2, le=50)
 
+    work = ("steps", "n_seeds", "dummy_dims", "pca_dims")
     profile_overrides = {"smoke": {"dummy_dims": (0, 20), "pca_dummy_dims": (20,), "rescaled_dims": (20,),
                                    "steps": 30, "n_seeds": 2, "n_test": 300}}
 
@@ -69,12 +72,8 @@ class PcaDummyDimensionsConfig(Config):
                                  f"not in dummy_dims: {missing}")
 
 
-@dataclass
-class NetworkInputs:
-    """A member's inputs as a map of the raw columns, x @ weights + offset, which test points meet folded."""
-    weights: np.ndarray
-    offset: np.ndarray
-    train: np.ndarray
+# A member's inputs as a map of the raw columns, x @ weights + offset, which test points meet folded.
+NetworkInputs = NamedTuple("NetworkInputs", [("weights", np.ndarray), ("offset", np.ndarray), ("train", np.ndarray)])
 
 
 def _standardized(weights, offset, z):
@@ -86,10 +85,8 @@ def _standardized(weights, offset, z):
 
 def _inputs(weights, offset, z, width: int) -> NetworkInputs:
     """Columns beyond the member's own are zeros: the PCA networks share one padded width (see the page)."""
-    pad = width - z.shape[1]
-    if pad:
-        widen = ((0, 0), (0, pad))
-        weights, z, offset = np.pad(weights, widen), np.pad(z, widen), np.pad(offset, (0, pad))
+    widen = ((0, 0), (0, width - z.shape[1]))
+    weights, z, offset = np.pad(weights, widen), np.pad(z, widen), np.pad(offset, widen[1])
     return NetworkInputs(weights.astype(np.float32), offset.astype(np.float32), z.astype(np.float32))
 
 
@@ -159,6 +156,7 @@ class PcaDummyDimensions(Experiment):
     name = "06_pca_dummy_dimensions"
     title = "PCA before a network, with dummy dimensions"
     Config = PcaDummyDimensionsConfig
+    full_seconds = 77
 
     def _run(self, config):
         # One BLAS thread, as TensorFlow's: a contended two-thread QR of 2,010 x 2,010 is several times slower.
@@ -298,6 +296,7 @@ class PcaDummyDimensions(Experiment):
                  "original_max": pct("test", "original", k_max), "original_train_max": pct("train", "original", k_max),
                  "original_rms_max": float(np.mean(v("input_rms", "original", k_max)))}
         found.update({n: ", ".join(map(str, config[n])) for n in ("dummy_dims", "pca_dummy_dims", "rescaled_dims")})
+        found["pca_list"] = join_words([str(n) for n in c["pca_dims"]]).replace(" and ", " or ")
         for p in ("original", "corrected"):
             gain = 100 * (v("test", p, high, wide) - v("test", p, high))
             found.update({f"{p}_saturation": pct("saturation", p, k_max), f"{p}_none": pct("test", p, high),
