@@ -11,9 +11,12 @@ import numpy as np
 import pytest
 
 from atoms import seeding
+from atoms.claims import Verdict
 from atoms.engine import Data, Init, Members, Network, Recording, Training, train
-from atoms.experiments.l1_spikes import (epoch_flips, flip_ratio, mean_after_warmup, penalties,
-                                         spike_mask)
+from atoms.experiments.l1_spikes import (ARMS, SWEEP_ARM, L1Spikes, L1SpikesConfig, epoch_flips, flip_ratio,
+                                         mean_after_warmup, penalties, spike_mask)
+from chapter_text import render
+from conftest import ROOT, smoke_result
 
 N_IN, HIDDEN, N_OUT = 4, 3, 10
 
@@ -114,3 +117,35 @@ def test_l2_decay_per_epoch_is_the_known_factor():
     weights, _, steps = _blank_run("subgradient", 0.5, eta=eta, l2=l2, n_train=n, epochs=3)
     factor = (1 - eta * lmbda / n) ** steps
     np.testing.assert_allclose(weights[1:, 0, 0] / weights[:-1, 0, 0], factor, rtol=1e-5)
+
+
+def test_defaults_are_the_learners_mnist_setting_but_for_eta_and_epochs():
+    config = L1SpikesConfig.from_params({})
+    assert (config.dataset, config.n_train, config.hidden, config.batch_size, config.lmbda) == ("mnist", 1000, 30,
+                                                                                                  10, 0.2)
+    assert 0.5 in config.learning_rates  # the learner's eta is an arm of the sweep
+
+
+def test_mnist_counts_are_checked_at_construction():
+    with pytest.raises(ValueError, match="'n_train' \\+ 'n_test' must be at most 10000"):
+        L1SpikesConfig.from_params({"n_train": 9000, "n_test": 1001})
+    with pytest.raises(ValueError, match="'n_train' \\+ 'n_test'"):
+        L1SpikesConfig.from_params({"dataset": "digits", "n_train": 1000, "n_test": 800})
+
+
+def test_only_subgradient_l1_trains_at_the_sweeps_other_rates():
+    result = smoke_result(L1Spikes)
+    main = result.coords["learning_rate"].index(result.config["learning_rate"])
+    trained = np.isfinite(result["test_accuracy"][..., -1]).all(axis=-1)  # [arm, learning_rate]
+    for a, arm in enumerate(ARMS):
+        for j in range(len(result.coords["learning_rate"])):
+            assert trained[a, j] == (j == main or arm == SWEEP_ARM), (arm, j)
+
+
+def test_page_explains_the_digits_scaling_only_on_the_digits():
+    page = ROOT / "experiments" / "16_l1_spikes.md"
+    mnist, _ = render(page, smoke_result(L1Spikes), Verdict.INCONCLUSIVE)
+    digits, _ = render(page, L1Spikes(profile="smoke", dataset="digits").run(), Verdict.INCONCLUSIVE)
+    assert any("needs no rescaling" in text for text in mnist)
+    assert not any("scaled to the digits" in text for text in mnist)
+    assert any("scaled to the digits" in text for text in digits)

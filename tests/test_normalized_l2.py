@@ -153,3 +153,21 @@ def test_numbers_give_the_power_of_the_secondary_claims():
     assert numbers["min_p"] == pytest.approx(2.0 ** -smoke_result(NormalizedL2).config["n_seeds"])
     n = numbers["seeds_for_secondary"]
     assert 3 * 2.0 ** -n < stats.ALPHA <= 3 * 2.0 ** -(n - 1)
+
+
+def test_defaults_run_on_mnist_with_enough_seeds_to_decide_the_secondary_claims():
+    """Issue 12: MNIST by default (its 784 inputs make the first layer the wide one), and at least as many seeds
+    as a Holm-corrected secondary claim needs to reach a verdict."""
+    config = NormalizedL2().config
+    assert config.dataset == "mnist"
+    needed = math.floor(math.log2(3 / stats.ALPHA)) + 1
+    assert config.n_seeds >= needed
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"n_train": 5000, "n_val": 4000, "n_test": 2000}, "'n_train' \\+ 'n_val' \\+ 'n_test' must be at most 10000"),
+    ({"dataset": "digits", "n_train": 1000, "n_val": 500, "n_test": 500}, "'n_train' \\+ 'n_val' \\+ 'n_test'"),
+])
+def test_config_names_the_image_counts_that_do_not_fit_the_pool(params, message):
+    with pytest.raises(ValueError, match=message):
+        NormalizedL2(**params)

@@ -8,7 +8,9 @@ import pytest
 from atoms import data, seeding
 from atoms.engine import Data, Init, Members, Network, Recording, Training, train
 from atoms.experiment import Result
+from atoms.claims import Verdict
 from atoms.experiments.weight_decay import (
+    DIMS,
     WeightDecay,
     all_weights,
     decay_factor,
@@ -20,13 +22,15 @@ from atoms.experiments.weight_decay import (
     tail_mean,
 )
 from atoms.fits import loglog_slope
+from chapter_text import render
+from conftest import ROOT, smoke_result
 
 
 @pytest.fixture(scope="module")
 def short_run():
-    """The chapter's own setup, shortened: 3 epochs at lambda 0 and 10, 5 seeds, three widths."""
-    return WeightDecay(epochs=3, early_epochs=1, plateau_epochs=1, n_seeds=5, widths=(8, 15, 30),
-                       lambdas=(0.0, 10.0)).run()
+    """The chapter's setup on the digits, shortened: 3 epochs at lambda 0 and 10, 5 seeds, three widths."""
+    return WeightDecay(dataset="digits", n_train=1000, n_test=797, epochs=3, early_epochs=1, plateau_epochs=1,
+                       n_seeds=5, widths=(8, 15, 30), lmbda=10.0, lambdas=(0.0, 10.0)).run()
 
 
 def test_decay_factor_is_the_product_of_the_steps_and_close_to_nielsens():
@@ -103,8 +107,8 @@ def test_measures_read_a_known_sweep():
     """A made-up result whose layers sit exactly at c/sqrt(fan-in): the output layer's plateau times
     sqrt(width) is c at every width, the slopes are -1/2 for the output layer and 0 for the hidden one
     (fixed fan-in), and pure decay leaves no pull."""
-    config = WeightDecay(n_seeds=2, epochs=4, widths=(8, 32, 128), lambdas=(0.0, 10.0), early_epochs=1,
-                         plateau_epochs=2).config.to_dict()
+    config = WeightDecay(dataset="digits", n_train=1000, n_test=797, n_seeds=2, epochs=4, widths=(8, 32, 128),
+                         lmbda=10.0, lambdas=(0.0, 10.0), early_epochs=1, plateau_epochs=2).config.to_dict()
     widths, factor = np.array(config["widths"], float), decay_factor(0.1, 10.0, 1000, 10)
     weights = np.array([layer_counts(64, int(w)) for w in widths], np.int64)
     level = np.stack([np.full_like(widths, 2.0 / 8), 3.2 / np.sqrt(widths)], axis=1)  # [width, layer]
@@ -117,13 +121,11 @@ def test_measures_read_a_known_sweep():
     reader[:, :, -1, :, 0] = -1.0  # the sum changes sign
     coords = {"lambda": [0.0, 10.0], "seed": [0, 1], "epoch": list(range(5)), "layer": ["hidden", "output"],
               "statistic": ["sum", "ord1", "variance", "mean"], "width": list(config["widths"])}
-    result = Result("13_weight_decay", config, {"rms": rms, "reader": reader, "sweep_rms": sweep,
-                                                "layer_weights": weights},
-                    {"rms": ("lambda", "seed", "epoch", "layer"), "reader": ("lambda", "seed", "epoch", "layer",
-                                                                             "statistic"),
-                     "sweep_rms": ("width", "seed", "epoch", "layer"), "layer_weights": ("width", "layer")}, coords)
+    arrays = {"rms": rms, "reader": reader, "sweep_rms": sweep, "layer_weights": weights,
+              "main_weights": np.array(layer_counts(64, 30), np.int64)}
+    result = Result("13_weight_decay", config, arrays, {name: DIMS[name] for name in arrays}, coords)
     m = WeightDecay.measures(result)
-    np.testing.assert_allclose(m["fan_in"]["output"], 3.2, rtol=1e-6)
+    np.testing.assert_allclose(m["plateau"]["output"] * np.sqrt(widths), 3.2, rtol=1e-6)
     np.testing.assert_allclose(m["slopes"]["output"], -0.5, atol=1e-6)
     np.testing.assert_allclose(m["slopes"]["hidden"], 0.0, atol=1e-6)
     np.testing.assert_allclose(m["pull"], 0.0, atol=1e-6)
@@ -136,15 +138,38 @@ def test_declared_claims_are_post_hoc_with_three_primary(short_run):
     assert [c.id for c in found if c.primary] == ["early_factor_hidden", "plateau_slope_all",
                                                   "plateau_down_to_inverse_sqrt_n"]
     assert not any(c.registered for c in found)
-    assert "output_plateau_fan_in" in {c.id for c in found}
+    assert "output_plateau_fan_in" not in {c.id for c in found}  # its level was read off another data set
+
+
+def test_without_a_sweep_the_level_is_judged_at_the_main_width():
+    result = smoke_result(WeightDecay)
+    assert result.config["widths"] == [] and "sweep_rms" not in result.arrays
+    found = WeightDecay.declare(result)
+    assert [c.id for c in found if c.primary] == ["early_factor_hidden", "plateau_down_to_inverse_sqrt_n"]
+    assert not {"plateau_slope_all", "plateau_slope_hidden"} & {c.id for c in found}
+    m = WeightDecay.measures(result)
+    np.testing.assert_allclose(m["level"][:, 0], m["ends"][-1] * np.sqrt(m["counts"].sum()))
+
+
+def test_page_reads_with_and_without_the_sweep(short_run):
+    page = ROOT / "experiments" / "13_weight_decay.md"
+    with_sweep, _ = render(page, short_run, Verdict.SUPPORTED)
+    without, _ = render(page, smoke_result(WeightDecay), Verdict.SUPPORTED)
+    assert any("**Width sweep.**" in text for text in with_sweep)
+    assert any("has no width sweep" in text for text in without)
+    assert not any("has no width sweep" in text for text in with_sweep)
 
 
 def test_configuration_names_the_parameter_at_fault():
     with pytest.raises(ValueError, match="lambdas"):
         WeightDecay(lambdas=(1.0, 10.0))
     with pytest.raises(ValueError, match="n_train"):
-        WeightDecay(n_train=1500, n_test=500)
+        WeightDecay(dataset="digits", n_train=1500, n_test=500)
+    with pytest.raises(ValueError, match="'n_train' \\+ 'n_test' must be at most 10000"):
+        WeightDecay(n_train=9500, n_test=1000)
+    with pytest.raises(ValueError, match="widths"):
+        WeightDecay(widths=(15, 30))
     with pytest.raises(ValueError, match="early_epochs"):
         WeightDecay(epochs=5, early_epochs=3, plateau_epochs=3)
     with pytest.raises(ValueError, match="learning_rate"):
-        WeightDecay(learning_rate=10.0, lambdas=(0.0, 10.0, 200.0), n_train=1000)
+        WeightDecay(learning_rate=10.0, lmbda=10.0, lambdas=(0.0, 10.0, 200.0), n_train=1000)

@@ -3,8 +3,8 @@ import pytest
 
 from atoms import data, seeding
 from atoms.engine import Members, initial_params
-from atoms.experiments.weight_norms import (THREAD, WeightNorms, formula_norms, learning_rates, matrix_norms,
-                                            sphere_problem, step_changes)
+from atoms.experiments.weight_norms import (THREAD, WeightNorms, fit_index, formula_norms, learning_rates,
+                                            matrix_norms, sphere_problem, step_changes, training_runs)
 
 from conftest import smoke_result
 
@@ -86,17 +86,26 @@ def test_step_changes_read_consecutive_snapshots():
     np.testing.assert_allclose(step_changes([w], steps, np.array([0, 5])), [[[6.0], [0.0]]])
 
 
-def test_sphere_problem_draws_random_then_learnable_labels_from_one_generator():
-    """The order of draws is part of the results: points, random labels, then the directions of the learnable
-    labels' linear map, whose argmax gives each point's class."""
+def test_sphere_problem_draws_points_then_random_labels_from_one_generator():
+    """The order of draws is part of the results: the points, then labels independent of them."""
     x, labels = sphere_problem(500, 20, np.random.default_rng(2))
     rng = np.random.default_rng(2)
-    points = data.sphere_points(500, 20, rng)
-    random = np.argmax(data.random_one_hot(500, 10, rng), axis=1)
-    np.testing.assert_array_equal(x, points)
-    np.testing.assert_array_equal(labels["random"], random)
-    np.testing.assert_array_equal(labels["learnable"], np.argmax(points @ rng.standard_normal((20, 10)), axis=1))
-    assert labels["learnable"].dtype == np.int64 and len(np.unique(labels["learnable"])) == 10
+    np.testing.assert_array_equal(x, data.sphere_points(500, 20, rng))
+    np.testing.assert_array_equal(labels, np.argmax(data.random_one_hot(500, 10, rng), axis=1))
+    np.testing.assert_allclose(np.linalg.norm(x, axis=1), 1.0, rtol=1e-6)
+    assert labels.dtype == np.int64 and len(np.unique(labels)) == 10
+
+
+def test_fit_index_is_the_first_record_at_full_accuracy_or_the_last():
+    accuracy = np.array([[0.5, 0.9, 1.0, 0.999, 1.0], [0.5, 0.9, 0.99, 0.999, 0.999]])
+    assert fit_index(accuracy).tolist() == [2, 4]
+
+
+def test_training_runs_share_the_sweep_arm_that_the_width_sweep_already_trains():
+    config = WeightNorms(widths=(48, 64, 96), learning_rate=2.0, sweep_width=64, sweep_rates=(1.0, 2.0, 4.0)).config
+    assert training_runs(config) == [(48, 2.0 * 64 / 48), (64, 2.0), (96, 2.0 * 64 / 96), (64, 1.0), (64, 4.0)]
+    config = WeightNorms(widths=(48, 96), sweep_width=64, sweep_rates=(1.0, 2.0)).config
+    assert [w for w, _ in training_runs(config)] == [48, 96, 64, 64]
 
 
 def test_learning_rate_rules():
@@ -107,25 +116,38 @@ def test_learning_rate_rules():
 
 
 @pytest.mark.parametrize("params, name", [({"widths": (32, 16)}, "widths"), ({"init_widths": (16, 8)}, "init_widths"),
+                                          ({"sweep_rates": (2.0, 1.0)}, "sweep_rates"),
                                           ({"steps": 20, "record_every": 20}, "record_every")])
 def test_config_names_the_parameter_at_fault(params, name):
     with pytest.raises(ValueError, match=name):
         WeightNorms(**params)
 
 
-def test_numbers_give_the_thread_factors_and_one_phrase_value_per_width():
+def test_numbers_give_the_thread_factors_and_one_phrase_value_per_arm():
     result = smoke_result(WeightNorms)
     numbers = WeightNorms.numbers(result)
     for m in result.coords["init_width"]:
         assert numbers[f"reader_factor_m{m}"] == pytest.approx(numbers[f"frob_m{m}"] / 4)
         assert numbers[f"reply_factor_m{m}"] == pytest.approx(numbers[f"frob_m{m}"] / 2)
     assert numbers["frob_widest"] == numbers[f"frob_m{result.coords['init_width'][-1]}"]
-    assert numbers["learnable_distance"].count("%") == len(result.coords["width"])
+    assert numbers["distance"].count("%") == len(result.config["widths"])
+    assert numbers["rate_distance"].count("%") == len(result.config["sweep_rates"])
+    rates = result.config["sweep_rates"]
+    assert [numbers[f"rate_rate_r{i}"] for i in range(len(rates))] == rates
     assert all(type(v) in (int, float, str) for v in numbers.values())
 
 
-def test_claims_answer_with_three_primary_and_mark_the_post_hoc_one():
+def test_the_swept_rates_share_each_seed_s_start_so_the_first_step_scales_with_the_rate():
+    """Same weights, points and labels: the first gradient is the same, so one step moves W by eta times it."""
+    result = smoke_result(WeightNorms)
+    _, swept = WeightNorms.arms(result)
+    first = WeightNorms.measures(result)["step"][swept, :, 0]  # [rate, seed]
+    rates = np.array(result.config["sweep_rates"])
+    np.testing.assert_allclose(first / rates[:, None], np.broadcast_to(first[:1] / rates[0], first.shape), rtol=1e-4)
+
+
+def test_claims_answer_with_three_registered_primary_claims():
     found = {claim.id: claim for claim in WeightNorms.claims(smoke_result(WeightNorms))}
     assert {i for i, c in found.items() if c.primary} == {"init_frobenius_matches_formula", "change_falls_with_width",
-                                                          "random_labels_move_further"}
-    assert [i for i, c in found.items() if not c.registered] == ["random_labels_move_further"]
+                                                          "rate_raises_norm"}
+    assert all(c.registered for c in found.values())

@@ -1,10 +1,6 @@
-"""Chapter 16 (reader question): why does L1 regularization make training spike?
-
-Four arms paired by seed (no penalty, L2, the learner's subgradient L1, and proximal L1, which stops
-at zero and cannot overshoot) at several learning rates. The proximal arm is the decisive test: if
-sign flips cause the spikes, removing the flips must remove the spikes. The engine takes one L1 mode
-per `train` call, so the run is two ensembles: subgradient-mode arms in one, proximal in the other.
-"""
+"""Chapter 16 (reader question): why does L1 regularization make training spike? Four arms paired by seed (no
+penalty, L2, the learner's subgradient L1, proximal L1, which cannot overshoot zero) at the main learning rate,
+subgradient L1 alone at the sweep's other rates. The engine takes one L1 mode per `train` call: two ensembles."""
 
 from __future__ import annotations
 
@@ -24,27 +20,29 @@ ARMS = ("none", "l2", "l1_subgradient", "l1_proximal")
 ARM_LABELS = {"none": "no regularization", "l2": "L2", "l1_subgradient": "subgradient L1", "l1_proximal": "proximal L1"}
 ARM_COLORS = {"none": plotting.COLORS[7], "l2": plotting.COLORS[0], "l1_subgradient": plotting.COLORS[1],
               "l1_proximal": plotting.COLORS[2]}
+SWEEP_ARM = "l1_subgradient"  # the one arm trained at every learning rate of the sweep
 LAYERS = ("hidden", "output")
 N_CLASSES = 10
 LEARNER_ETA = 0.5  # the learner's learning rate on MNIST
 # 784 (std^2 + mean^2) from MNIST's pixel statistics: the mean squared image norm that scales the learner's eta.
 MNIST_SQUARED_NORM = 784 * (0.3081 ** 2 + 0.1307 ** 2)
+XLA = True  # pilot, 20 members of 784-30-10 on MNIST, 30 epochs: 19 against 24 normalized ms per member-epoch
 
 
 @dataclass(frozen=True)
 class L1SpikesConfig(Config):
-    dataset: str = param("digits", "Images: scikit-learn's 8x8 'digits' (bundled) or 'mnist' (784 inputs).",
-                         choices=data.IMAGE_DATASETS)
-    n_train: int = param(200, "Training images per seed (the learner: 1,000 MNIST images).", ge=10, le=60_000)
+    dataset: str = param("mnist", "Images: the bundled MNIST digits (28x28, the learner's) or scikit-learn's 8x8 "
+                                  "'digits'.", choices=data.IMAGE_DATASETS)
+    n_train: int = param(1000, "Training images per seed (the learner: 1,000 MNIST images).", ge=10, le=60_000)
     n_test: int = param(500, "Test images per seed, disjoint from the training images.", ge=10, le=10_000)
     hidden: int = param(30, "Sigmoid units in the hidden layer (the learner: 30).", ge=1, le=1000)
     lmbda: float = param(0.2, "Nielsen's lambda for L1 and L2: l1 = lambda/n, l2 = lambda/(2n).", gt=0, le=100)
-    learning_rate: float = param(3.0, "Eta of the main comparison; one of learning_rates.", gt=0, le=100)
-    learning_rates: tuple[float, ...] = param((0.5, 1.5, 3.0), "Learning rates of the sweep, increasing; every "
-                                                               "arm trains at each.", gt=0, le=100, min_len=2)
+    learning_rate: float = param(1.5, "Eta at which all four arms train; one of learning_rates.", gt=0, le=100)
+    learning_rates: tuple[float, ...] = param((0.5, 1.5), "Learning rates of the sweep, increasing; subgradient L1 "
+                                                         "trains at each.", gt=0, le=100, min_len=2)
     batch_size: int = param(10, "Images per mini-batch (the learner: 10).", ge=1, le=10_000)
-    epochs: int = param(150, "Epochs of plain SGD (the learner: 400).", ge=3, le=10_000)
-    n_seeds: int = param(5, "Seeds per arm and eta; a seed's images and weights are shared by its arms.", ge=2, le=100)
+    epochs: int = param(55, "Epochs of plain SGD (the learner: 400).", ge=3, le=10_000)
+    n_seeds: int = param(8, "Seeds; a seed's images and initial weights are shared by its arms.", ge=2, le=100)
     spike_drop: float = param(5.0, "Drop of test accuracy (points) from one epoch to the next that is a spike.",
                               gt=0, le=100)
     warmup_epochs: int = param(10, "First epochs not searched for spikes (accuracy still climbing).", ge=0, le=10_000)
@@ -55,13 +53,17 @@ class L1SpikesConfig(Config):
                                          "and still keep the sparsity.", ge=0, le=1)
 
     profile_overrides = {"smoke": {"n_train": 50, "n_test": 100, "epochs": 12, "warmup_epochs": 2, "n_seeds": 2,
-                                   "learning_rates": (0.5, 3.0)}}
+                                   "learning_rates": (0.5, 1.5)}}
+    work = ("n_train", "epochs", "n_seeds", "learning_rates")
 
     def __post_init__(self):
         super().__post_init__()
         data.require_image_dataset(self.dataset)
         if self.dataset == "digits":
             data.check_digits_counts(self.n_train, self.n_test)
+        elif self.n_train + self.n_test > data.MNIST_IMAGES:
+            raise ValueError(f"parameters 'n_train' + 'n_test' must be at most {data.MNIST_IMAGES} for "
+                             f"dataset='mnist', got {self.n_train} + {self.n_test}")
         if any(b <= a for a, b in zip(self.learning_rates, self.learning_rates[1:])):
             raise ValueError(f"parameter 'learning_rates' must increase strictly, got {list(self.learning_rates)}")
         if self.learning_rate not in self.learning_rates:
@@ -114,6 +116,7 @@ class L1Spikes(Experiment):
     name = "16_l1_spikes"
     title = "Why does L1 regularization make training spike?"
     Config = L1SpikesConfig
+    full_seconds = 50
 
     def _run(self, config):
         seeds = seeding.member_seeds(config.seed, config.n_seeds)
@@ -123,13 +126,17 @@ class L1Spikes(Experiment):
                           weight_init=Init("lecun_normal"), bias_init=Init("normal", std=1.0))
         epochs = config.epochs + 1
         shape = (len(ARMS), len(config.learning_rates), config.n_seeds)
-        out = {name: np.zeros((*shape, epochs), np.float32)
+        out = {name: np.full((*shape, epochs), np.nan, np.float32)  # NaN: an arm not trained at that eta
                for name in ("train_accuracy", "test_accuracy", "train_cost", "test_cost")}
-        out["sign_flips"] = np.zeros((*shape, epochs, len(LAYERS)), np.float32)
-        out["near_zero"] = np.zeros(shape, np.float32)
-        out["exact_zero"] = np.zeros(shape, np.float32)
-        for mode, arms in (("subgradient", ARMS[:3]), ("proximal", ARMS[3:])):
-            cells = [(a, j, s) for a in arms for j in range(len(config.learning_rates)) for s in range(config.n_seeds)]
+        out["sign_flips"] = np.full((*shape, epochs, len(LAYERS)), np.nan, np.float32)
+        out["near_zero"] = np.full(shape, np.nan, np.float32)
+        out["exact_zero"] = np.full(shape, np.nan, np.float32)
+        main, sweep = config.learning_rates.index(config.learning_rate), range(len(config.learning_rates))
+        every_seed = range(config.n_seeds)
+        ensembles = (("subgradient", [(a, main, s) for a in ARMS[:3] for s in every_seed]
+                      + [(SWEEP_ARM, j, s) for j in sweep if j != main for s in every_seed]),
+                     ("proximal", [(ARMS[3], main, s) for s in every_seed]))
+        for mode, cells in ensembles:
             history = self._train(config, network, splits, seeds, cells, mode)
             weights = np.concatenate([w.reshape(w.shape[0], -1) for w in history.final_params[0::2]], axis=1)
             recorded = {"train_accuracy": history.train_accuracy, "test_accuracy": history.test_accuracy,
@@ -162,7 +169,8 @@ class L1Spikes(Experiment):
                           l1=strengths[:, 0], l2=strengths[:, 1])
         steps_per_epoch = math.ceil(config.n_train / config.batch_size)
         training = Training(steps=steps_per_epoch * config.epochs, batch_size=config.batch_size,
-                            loss="sigmoid_cross_entropy", optimizer="sgd", l1_mode=mode)
+                            loss="sigmoid_cross_entropy", optimizer="sgd", l1_mode=mode,
+                            xla=XLA and config.profile == "full")  # smoke: compiling would cost more than it saves
         recording = Recording(every=steps_per_epoch, statistics=("sign_flips",))
         return train(network, training, members, Data.from_splits([splits[s] for _, _, s in cells]), recording)
 
@@ -174,7 +182,7 @@ class L1Spikes(Experiment):
         return spike_mask(result["test_accuracy"], result.config["spike_drop"], result.config["warmup_epochs"])
 
     @classmethod
-    def spike_counts(cls, result: Result) -> np.ndarray:
+    def spike_counts(cls, result: Result) -> np.ndarray:  # [arm, learning_rate, seed]; 0 where an arm did not train
         return cls.spikes(result).sum(axis=-1).astype(np.float64)
 
     @classmethod
@@ -217,34 +225,27 @@ class L1Spikes(Experiment):
             return stats.Claim(*args, primary=primary, registered=False)
 
         return [
-            claim("l1_subgradient_spikes_more_than_none",
-                        f"{eta}, subgradient L1 spikes more often than no regularization (spikes per run, paired by "
-                        f"seed).", more_spikes("l1_subgradient", "none"), primary=True),
-            claim("spikes_survive_without_flips",
-                        f"{eta}, the proximal step cuts subgradient L1's sign flips per epoch at least "
-                        f"{config['flip_factor']:g}-fold and still keeps more than {100 * share:g}% of its spikes "
-                        f"(both paired by seed; flips compared in log2 of flips per epoch plus one).",
-                        stats.all_of({"flips cut": cut, "spikes kept": kept}), primary=True),
-            claim("l2_spikes_more_than_none",
-                        f"{eta}, L2 with the same lambda spikes more often than no regularization.",
-                        more_spikes("l2", "none")),
-            claim("l1_subgradient_spikes_more_than_l2",
-                        f"{eta}, subgradient L1 spikes more often than L2 with the same lambda.",
-                        more_spikes("l1_subgradient", "l2")),
-            claim("proximal_keeps_sparsity",
-                        f"{eta}, proximal L1 keeps the sparsity: its share of near-zero weights (|w| < "
-                        f"{config['zero_tolerance']:g}) is at most {100 * margin:g} points below subgradient L1's, "
-                        f"or above it (paired by seed).",
-                        stats.paired(at(result["near_zero"], "l1_proximal") + margin,
-                                     at(result["near_zero"], "l1_subgradient"), greater=True)),
-            claim("flips_concentrate_in_spikes",
-                        f"{eta}, in subgradient L1 runs the epochs with a spike have more sign flips than the other "
-                        f"epochs (log2 of the ratio of their means, one per seed; a seed without a spike counts "
-                        f"as 0).", stats.compare(at(ratios, "l1_subgradient"), level=0.0, above=True)),
-            claim("spikes_rise_with_eta",
-                        "With subgradient L1, the number of spikes per run rises with the learning rate.",
-                        stats.trend(counts[ARMS.index("l1_subgradient")].T, "increasing",
-                                    levels=result.coords["learning_rate"])),
+            claim("l1_subgradient_spikes_more_than_none", f"{eta}, subgradient L1 spikes more often than no "
+                  f"regularization (spikes per run, paired by seed).", more_spikes("l1_subgradient", "none"),
+                  primary=True),
+            claim("spikes_survive_without_flips", f"{eta}, the proximal step cuts subgradient L1's sign flips per "
+                  f"epoch at least {config['flip_factor']:g}-fold and still keeps more than {100 * share:g}% of its "
+                  f"spikes (both paired by seed; flips compared in log2 of flips per epoch plus one).",
+                  stats.all_of({"flips cut": cut, "spikes kept": kept}), primary=True),
+            claim("l2_spikes_more_than_none", f"{eta}, L2 with the same lambda spikes more often than no "
+                  f"regularization.", more_spikes("l2", "none")),
+            claim("l1_subgradient_spikes_more_than_l2", f"{eta}, subgradient L1 spikes more often than L2 with the "
+                  f"same lambda.", more_spikes("l1_subgradient", "l2")),
+            claim("proximal_keeps_sparsity", f"{eta}, proximal L1 keeps the sparsity: its share of near-zero weights "
+                  f"(|w| < {config['zero_tolerance']:g}) is at most {100 * margin:g} points below subgradient L1's, "
+                  f"or above it (paired by seed).", stats.paired(at(result["near_zero"], "l1_proximal") + margin,
+                                                                 at(result["near_zero"], "l1_subgradient"))),
+            claim("flips_concentrate_in_spikes", f"{eta}, in subgradient L1 runs the epochs with a spike have more "
+                  f"sign flips than the other epochs (log2 of the ratio of their means, one per seed; a seed without "
+                  f"a spike counts as 0).", stats.compare(at(ratios, "l1_subgradient"), level=0.0, above=True)),
+            claim("spikes_rise_with_eta", "With subgradient L1, the number of spikes per run rises with the learning "
+                  "rate.", stats.trend(counts[ARMS.index("l1_subgradient")].T, "increasing",
+                                       levels=result.coords["learning_rate"])),
         ]
 
     @classmethod
@@ -259,10 +260,11 @@ class L1Spikes(Experiment):
         v = {f"{name}_{arm}": float(cls.at_main(values, result, arm).mean())
              for name, values in per_arm.items() for arm in ARMS}
         v.update({f"ratio_{arm}": float(np.exp(np.log(cls.at_main(ratios, result, arm)).mean())) for arm in ARMS})
-        v.update({f"spikes_{arm}_lowest_eta": float(counts[ARMS.index(arm), 0].mean()) for arm in ARMS})
+        v["spikes_l1_subgradient_lowest_eta"] = float(counts[ARMS.index(SWEEP_ARM), 0].mean())
         images = "scikit-learn digits (8×8 pixels)" if c["dataset"] == "digits" else "MNIST (28×28 pixels)"
         v.update(
             input_squared_norm=squared_norm, eta_equivalent=LEARNER_ETA * MNIST_SQUARED_NORM / squared_norm,
+            learner_eta=LEARNER_ETA, eta_ratio=c["learning_rate"] / LEARNER_ETA,
             n_inputs=int(result["layer_weights"][0]) // c["hidden"], lowest_eta=c["learning_rates"][0],
             learning_rates=join_words([f"{e:g}" for e in c["learning_rates"]]),
             data_words=f"{images}: {c['n_train']:,} training and {c['n_test']:,} test images per seed, "
@@ -286,27 +288,22 @@ class L1Spikes(Experiment):
     def plot_runs(cls, result: Result):
         """Seed 0's run of every arm at the main learning rate: accuracy, cost and flips per epoch."""
         j, epochs = cls.main_index(result), np.array(result.coords["epoch"])
-        spikes = cls.spikes(result)
-        flips = epoch_flips(result["sign_flips"])
+        spikes, flips = cls.spikes(result), epoch_flips(result["sign_flips"])
         fig, axes = plotting.figure(3, len(ARMS), width=12.0, height=2.4, sharex=True, sharey="row")
         lowest = float(result["test_accuracy"][:, j, 0, result.config["warmup_epochs"]:].min())
         axes[0, 0].set_ylim(max(0.0, 100 * lowest - 5), 101)
-        for col, arm in enumerate(ARMS):
-            a = ARMS.index(arm)
-            ax = axes[0, col]
-            test = 100 * result["test_accuracy"][a, j, 0]
+        for a, arm in enumerate(ARMS):
+            ax, test, marks = axes[0, a], 100 * result["test_accuracy"][a, j, 0], spikes[a, j, 0]
             ax.plot(epochs, 100 * result["train_accuracy"][a, j, 0], color="#9aa5b1", linewidth=0.8, label="train")
             ax.plot(epochs, test, color=ARM_COLORS[arm], linewidth=0.8, label="test")
-            marks = spikes[a, j, 0]
             ax.plot(epochs[marks], test[marks], "v", color="black", markersize=4, label="spike")
             ax.set_title(ARM_LABELS[arm])
-            axes[1, col].plot(epochs, result["train_cost"][a, j, 0], color="#9aa5b1", linewidth=0.8, label="train")
-            axes[1, col].plot(epochs, result["test_cost"][a, j, 0], color=ARM_COLORS[arm], linewidth=0.8)
-            axes[1, col].set_yscale("log")
-            axes[2, col].plot(epochs[1:], flips[a, j, 0, 1:] + 1, color=ARM_COLORS[arm], linewidth=0.8)
-            axes[2, col].plot(epochs[marks], flips[a, j, 0, marks] + 1, "v", color="black", markersize=4)
-            axes[2, col].set_yscale("log")
-            axes[2, col].set_xlabel("epochs")
+            axes[1, a].plot(epochs, result["train_cost"][a, j, 0], color="#9aa5b1", linewidth=0.8, label="train")
+            axes[1, a].plot(epochs, result["test_cost"][a, j, 0], color=ARM_COLORS[arm], linewidth=0.8)
+            axes[2, a].plot(epochs[1:], flips[a, j, 0, 1:] + 1, color=ARM_COLORS[arm], linewidth=0.8)
+            axes[2, a].plot(epochs[marks], flips[a, j, 0, marks] + 1, "v", color="black", markersize=4)
+            axes[1, a].set_yscale("log")
+            axes[2, a].set(yscale="log", xlabel="epochs")
         for ax, label in zip(axes[:, 0], ("accuracy (%)", "cost per image", "sign flips\nin the epoch + 1")):
             ax.set_ylabel(label)
         axes[0, 0].legend(fontsize=7, loc="lower right")
@@ -331,14 +328,18 @@ class L1Spikes(Experiment):
 
     @classmethod
     def plot_sweep(cls, result: Result):
-        """Spikes and flips against the learning rate, every arm, mean over seeds with a min-max band."""
-        etas = result.coords["learning_rate"]
+        """Spikes and flips against the learning rate: subgradient L1, mean over seeds with a min-max band, and
+        the other arms' means at the main learning rate."""
+        etas, main = result.coords["learning_rate"], result.config["learning_rate"]
         counts, flips = cls.spike_counts(result), cls.flips_per_epoch(result)
         fig, axes = plotting.figure(1, 2, width=9.0, height=3.2)
-        for arm in ARMS:
-            a = ARMS.index(arm)
-            plotting.mean_band(axes[0, 0], etas, counts[a].T, label=ARM_LABELS[arm], color=ARM_COLORS[arm])
-            plotting.mean_band(axes[0, 1], etas, flips[a].T + 1, color=ARM_COLORS[arm])
+        for ax, values in zip(axes[0], (counts, flips + 1)):
+            plotting.mean_band(ax, etas, values[ARMS.index(SWEEP_ARM)].T, label=ARM_LABELS[SWEEP_ARM],
+                               color=ARM_COLORS[SWEEP_ARM])
+            for arm in ARMS:
+                if arm != SWEEP_ARM:
+                    ax.plot([main], [cls.at_main(values, result, arm).mean()], "o", color=ARM_COLORS[arm],
+                            label=f"{ARM_LABELS[arm]} (main eta only)")
         axes[0, 0].set_ylabel("spikes per run")
         axes[0, 1].set(ylabel="sign flips per epoch + 1", yscale="log")
         for ax in axes[0]:
@@ -347,4 +348,3 @@ class L1Spikes(Experiment):
         axes[0, 0].legend(fontsize=7)
         fig.tight_layout()
         return fig
-
