@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: book test bench clean
+.PHONY: book pdf test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -19,6 +19,12 @@ $(STAMP): requirements.txt requirements-nodeps.txt pyproject.toml | $(BIN)/pytho
 book: $(STAMP)
 	$(BIN)/atoms build -j 2
 
+# The whole book as one PDF, _build/pdf/book.pdf, printed by Debian's chromium; without one it stops at once.
+pdf: $(STAMP)
+	$(BIN)/python -m atoms.pdf --check
+	$(MAKE) book
+	$(BIN)/python -m atoms.pdf
+
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
@@ -26,4 +32,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/engine_vs_keras.py
 
 clean:
-	rm -rf _build runs book/chapters book/claims.md book/reproducibility.md book/citation.md
+	rm -rf _build runs book/chapters book/claims.md book/findings.md book/reproducibility.md book/citation.md

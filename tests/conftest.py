@@ -9,7 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK_SOURCES = ("_config.yml", "_toc.yml", "book", "experiments")
-GENERATED = ("chapters", "claims.md", "reproducibility.md", "citation.md")
+GENERATED = ("chapters", "claims.md", "findings.md", "reproducibility.md", "citation.md")
 
 
 def copy_book_sources(target: Path) -> Path:

@@ -1,7 +1,8 @@
 """The back-matter pages generated from the chapters' results files at every build.
 
 Run times, versions and verdicts change with every run, so the pages that report them are
-written from the results files, never by hand: the reproducibility page and the claims ledger.
+written from the results files, never by hand: the findings shown on the landing page, the
+reproducibility page and the claims ledger.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from atoms import speed
 from atoms.page import book_bibtex, short_commit
-from atoms.claims import VERDICTS, Claim, Verdict, claims_markdown, counts
+from atoms.claims import BADGES, VERDICTS, Claim, Verdict, _md_cell, claims_markdown, counts
 from atoms.experiment import experiment_class
 
 BUDGET_SECONDS = {"full": 60.0, "smoke": 20.0}
@@ -22,6 +23,50 @@ BOOK_BUDGET_SECONDS = 600.0
 
 def load_results(chapters_dir: Path, names: list[str]) -> list[dict]:
     return [json.loads((chapters_dir / f"{name}.json").read_text()) for name in names]
+
+
+def run_seconds(results: list[dict]) -> tuple[float, float]:
+    """The chapters' wall and normalized seconds added up, as if run one after another."""
+    return (sum(payload["run"]["wall_seconds"] for payload in results),
+            sum(payload["run"]["normalized_seconds"] for payload in results))
+
+
+def findings(results: list[dict]) -> str:
+    """The landing page's summary, so that a reader sees what the book found without opening every chapter:
+    each chapter's question with its answer as the run judged it (its primary claims and their verdicts),
+    and what the run cost. An H2 section, included by `book/intro.md`."""
+    lines = ["## What the book found", "",
+             "Each chapter's question, answered by its primary claims with the verdict this build's run gave "
+             "them (*post hoc*: threshold chosen after a full run had been seen). The {doc}`claims` adds the "
+             "secondary claims and the statistic behind every verdict.", ""]
+    profiles = sorted({payload["parameters"]["profile"] for payload in results} - {"full"})
+    if profiles:
+        lines += [f"*This page was built with the {', '.join(f'`{p}`' for p in profiles)} profile: its runs are "
+                  "too small to judge, so the claims below are not judged. The published book uses `full`.*", ""]
+    lines += ["| | Question | Verdict | Primary claim |", "|---|---|---|---|"]
+    for payload in results:
+        name = payload["chapter"]
+        chapter = str(int(name.split('_', 1)[0]))
+        question = f"[{experiment_class(name).title}](chapters/{name}.ipynb)"
+        for claim in (Claim.from_dict(entry) for entry in payload["claims"]):
+            if not claim.primary:
+                continue
+            statement = claim.statement + ("" if claim.registered else " *(post hoc)*")
+            lines.append(f"| {chapter} | {question} | {BADGES[claim.verdict]} | {_md_cell(statement)} |")
+            chapter = question = ""
+    if results:
+        wall, normalized = run_seconds(results)
+        lines += ["", f"The {len(results)} chapters of this build ran for {_duration(wall)} of wall time in all (the "
+                      f"sum of their run times on a machine with {results[0]['machine']['cpus']} CPUs; `atoms build` "
+                      f"runs two at a time), or {_duration(normalized)} normalized to the reference machine of the "
+                      "{doc}`reproducibility` page, which gives each chapter's time. Rendering the site adds "
+                      "time of its own, not counted here."]
+    return "\n".join(lines) + "\n"
+
+
+def _duration(seconds: float) -> str:
+    """Seconds as a reader reads a build time: 48 s, 7.5 min."""
+    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.1f} min"
 
 
 def reproducibility(results: list[dict]) -> str:
@@ -43,17 +88,16 @@ def reproducibility(results: list[dict]) -> str:
              "| chapter | profile | seeds (root) | wall time | probe | normalized time | budget | training GFLOP/s "
              "| sgemm GFLOP/s | commit |",
              "|---|---|---|---|---|---|---|---|---|---|"]
-    total = 0.0
     for payload in results:
         params, run = payload["parameters"], payload["run"]
         budget = BUDGET_SECONDS[params["profile"]]
-        total += run["normalized_seconds"]
         within = "within" if run["normalized_seconds"] <= budget else "**over**"
         lines.append(f"| [{payload['chapter']}](chapters/{payload['chapter']}.ipynb) | `{params['profile']}` | "
                      f"{params['seed']} | {run['wall_seconds']:.1f} s | {run['speed_probe_seconds']:.2f} s | "
                      f"{run['normalized_seconds']:.1f} s | {within} {budget:g} s | {run['training_gflops']:.2f} | "
                      f"{payload['speed']['sgemm_gflops']:.1f} | `{run['git_commit'][:12]}` |")
     if results:
+        total = run_seconds(results)[1]
         within = "within" if total <= BOOK_BUDGET_SECONDS else "**over**"
         lines += ["", f"The chapters together took {total:.0f} normalized seconds, {within} the book's budget of "
                       f"{BOOK_BUDGET_SECONDS:g} s (run one after another; `atoms build` runs two at a time)."]
@@ -126,6 +170,7 @@ license (`LICENSE`); the text and figures under CC BY 4.0 (`LICENSE-CONTENT.md`)
 
 def write(root: Path, chapters_dir: Path, names: list[str]) -> None:
     results = load_results(chapters_dir, names)
+    (root / "book" / "findings.md").write_text(findings(results))
     (root / "book" / "reproducibility.md").write_text(reproducibility(results))
     (root / "book" / "claims.md").write_text(ledger(results))
     (root / "book" / "citation.md").write_text(citation(short_commit()))
