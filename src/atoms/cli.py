@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from atoms import backmatter, book
@@ -32,6 +34,11 @@ def parser() -> argparse.ArgumentParser:
                                               "own results are in book/chapters)")
     run.add_argument("--quiet", action="store_true", help="print nothing on success")
     run.add_argument("--yes", action="store_true", help=f"start even if the estimate exceeds {LONG_RUN_MINUTES} minutes")
+    spread = run.add_mutually_exclusive_group()
+    spread.add_argument("--workers", type=int, metavar="N",
+                        help="spread the chapter's seeds over a local Dask cluster of N single-threaded processes")
+    spread.add_argument("--scheduler", metavar="ADDRESS",
+                        help="spread the chapter's seeds over the Dask cluster at ADDRESS (tcp://host:8786)")
     compare = commands.add_parser("compare", help="compare two runs of a chapter; exit 1 if a primary verdict differs")
     compare.add_argument("a", help="a results file, or a chapter name for the book's own results")
     compare.add_argument("b", help="a results file, or a chapter name for the book's own results")
@@ -39,6 +46,8 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("-j", "--jobs", type=int, default=2, help="chapters run at once (default 2)")
     build.add_argument("--profile", choices=("full", "smoke"), default="full")
     build.add_argument("--force", action="store_true", help="rerun every chapter, even those whose inputs are unchanged")
+    build.add_argument("--scheduler", metavar="ADDRESS",
+                       help="spread every chapter's seeds over the Dask cluster at ADDRESS")
     return main
 
 
@@ -54,6 +63,36 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("atoms: interrupted; the run in progress left nothing behind", file=sys.stderr)
         return 130
+
+
+@contextmanager
+def _cluster(workers: int | None, scheduler: str | None):
+    """Points the chapters' kernels at a Dask cluster (through ATOMS_SCHEDULER, which `Experiment.run`
+    honours): the one at `scheduler`, or a local one of `workers` processes started here and closed after."""
+    from atoms.experiment import SCHEDULER_ENV
+
+    if workers is None and scheduler is None:
+        yield
+        return
+    from atoms import distribute
+
+    previous = os.environ.get(SCHEDULER_ENV)
+    local = None
+    if workers is not None:
+        local = distribute.local_cluster(workers)
+        scheduler = local.scheduler_address
+    else:
+        distribute.check_scheduler(scheduler)
+    os.environ[SCHEDULER_ENV] = scheduler
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(SCHEDULER_ENV, None)
+        else:
+            os.environ[SCHEDULER_ENV] = previous
+        if local is not None:
+            local.close()
 
 
 def _main(argv: list[str] | None = None) -> int:
@@ -87,11 +126,15 @@ def _main(argv: list[str] | None = None) -> int:
             print(f"atoms run: {args.chapter} would take about {seconds / 60:.0f} minutes on this machine; "
                   f"pass --yes to start it anyway", file=sys.stderr)
             return 2
+        if args.workers is not None and args.workers < 1:
+            print("atoms run: --workers must be >= 1", file=sys.stderr)
+            return 2
         if not args.quiet:
             guess = "no estimate" if seconds is None else f"estimate about {seconds:.0f} s"
             print(f"{args.chapter}: starting ({guess})", flush=True)
         try:
-            results = book.run_chapter(args.root, args.chapter, parameters, args.out)
+            with _cluster(args.workers, args.scheduler):
+                results = book.run_chapter(args.root, args.chapter, parameters, args.out)
         except (ValueError, TypeError) as error:
             print(f"atoms run: {error}", file=sys.stderr)
             return 2
@@ -105,7 +148,12 @@ def _main(argv: list[str] | None = None) -> int:
         print("atoms build: --jobs must be >= 1", file=sys.stderr)
         return 2
     names = book.toc_chapters(args.root)
-    failures, _ = book.run_all(args.root, names, {"profile": args.profile}, args.jobs, force=args.force)
+    try:
+        with _cluster(None, args.scheduler):
+            failures, _ = book.run_all(args.root, names, {"profile": args.profile}, args.jobs, force=args.force)
+    except ValueError as error:
+        print(f"atoms build: {error}", file=sys.stderr)
+        return 2
     if failures:
         print(f"atoms build: chapters failed: {failures}", file=sys.stderr)
         return 1

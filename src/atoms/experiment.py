@@ -8,8 +8,11 @@ file without training anything again.
 
 from __future__ import annotations
 
+import copy
 import json
+import os
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -19,6 +22,9 @@ from atoms.claims import Claim, judge
 from atoms.config import Config
 
 EXPERIMENTS: dict[str, type[Experiment]] = {}
+SCHEDULER_ENV = "ATOMS_SCHEDULER"
+"""A Dask scheduler's address: when set, `Experiment.run` spreads its seeds over that cluster."""
+SEED = "seed"
 
 
 @dataclass
@@ -95,6 +101,51 @@ class Result:
     def from_json(cls, text: str) -> Result:
         return cls.from_dict(json.loads(text))
 
+    @classmethod
+    def merge(cls, parts: list[Result]) -> Result:
+        """The run of every seed, bit for bit, from parts that each ran some seeds (`Experiment.run_seeds`).
+
+        Arrays with a seed axis are joined along it in seed order; every other array and coordinate must
+        be the same in every part, or the chapter computed it from several seeds and cannot be split.
+        Each seed must come from exactly one part: a lost or doubled shard is an error, never a result.
+        """
+        if not parts:
+            raise ValueError("nothing to merge: no parts")
+        first = parts[0]
+        for part in parts[1:]:
+            if (part.experiment, part.config) != (first.experiment, first.config):
+                raise ValueError(f"parts of different runs: {first.experiment} {first.config} and "
+                                 f"{part.experiment} {part.config}")
+            if part.dims != first.dims or set(part.coords) != set(first.coords):
+                raise ValueError(f"parts of {first.experiment} name different arrays or axes")
+        seeds = [seed for part in parts for seed in part.coords[SEED]]
+        expected = list(range(first.config["n_seeds"]))
+        if sorted(seeds) != expected:
+            lost = sorted(set(expected) - set(seeds))
+            twice = sorted({seed for seed in seeds if seeds.count(seed) > 1})
+            raise ValueError(f"parts of {first.experiment} must hold each seed once: lost {lost}, twice {twice}")
+        order = np.argsort(seeds, kind="stable")
+        coords = {}
+        for axis, values in first.coords.items():
+            if axis != SEED and any(part.coords[axis] != values for part in parts):
+                raise ValueError(f"coordinate {axis!r} differs between parts of {first.experiment}")
+            coords[axis] = expected if axis == SEED else values
+        arrays = {}
+        for name, values in first.arrays.items():
+            axes = first.dims[name]
+            if SEED in axes:
+                joined = np.concatenate([part.arrays[name] for part in parts], axis=axes.index(SEED))
+                arrays[name] = np.take(joined, order, axis=axes.index(SEED))
+            elif all(np.array_equal(part.arrays[name], values, equal_nan=values.dtype.kind in "fc")
+                     for part in parts):
+                arrays[name] = values
+            else:
+                raise ValueError(f"array {name!r} has no seed axis yet differs between parts: {first.experiment} "
+                                 f"computes it from several seeds, so its seeds cannot run apart")
+        meta = {"seconds": sum(part.meta["seconds"] for part in parts),
+                "shards": [list(part.coords[SEED]) for part in parts]}
+        return cls(first.experiment, first.config, arrays, first.dims, coords, meta)
+
 
 def _nan_to_none(values):
     if isinstance(values, list):
@@ -119,6 +170,10 @@ class Experiment:
     name: ClassVar[str]
     title: ClassVar[str]
     Config: ClassVar[type[Config]] = Config
+    seeds_run_apart: ClassVar[bool] = False
+    """True only where a run split by seed was measured to give the whole run's bits. Elementwise kernels
+    (sigmoid, exp) round the last `size mod 8` elements of a tensor by a scalar path, so a member's bits can
+    depend on how many members share its stack; such chapters go to a cluster as one task."""
     full_seconds: ClassVar[float | None] = None
     """Normalized seconds of the default full run when the chapter was last tuned: the basis of `estimate`."""
 
@@ -132,12 +187,46 @@ class Experiment:
         self.config = self.Config.from_params(params)
 
     def run(self) -> Result:
+        """Every seed, here, or on the Dask cluster named by ATOMS_SCHEDULER (`atoms run --workers/--scheduler`
+        sets it for the chapter's kernel): the same Result bit for bit either way."""
+        if os.environ.get(SCHEDULER_ENV):
+            from atoms import distribute
+
+            self.result_ = distribute.run(self, os.environ[SCHEDULER_ENV])
+            return self.result_
         started = time.perf_counter()
         arrays, dims, coords = self._run(self.config)
         result = Result(self.name, self.config.to_dict(), arrays, dims, coords,
                         {"seconds": time.perf_counter() - started})
         self.result_ = result
         return result
+
+    def run_seeds(self, indices: list[int]) -> Result:
+        """Only the seeds at these indices (of `n_seeds`), as a part for `Result.merge`.
+
+        A seed's networks and data derive from the root seed and its index alone, so the chapter runs
+        unchanged with `n_seeds` set to the part's size while `seeding.member_seeds` hands out the
+        members of these indices. The part keeps the whole run's configuration; the range checks on
+        `n_seeds` (at least 2 for the statistics) concern the whole run, not a part.
+        """
+        total = getattr(self.config, "n_seeds", None)
+        if total is None:
+            raise ValueError(f"{self.name} has no n_seeds parameter, so its seeds cannot run apart")
+        indices = [int(i) for i in indices]
+        if not self.seeds_run_apart and indices != list(range(total)):
+            raise ValueError(f"{self.name} does not give the same bits when its seeds run apart; run every seed "
+                             f"together (without --workers or --scheduler, or as one task)")
+        if not indices or len(set(indices)) != len(indices) or not all(0 <= i < total for i in indices):
+            raise ValueError(f"seed indices must be distinct, in [0, {total}), and at least one; got {indices}")
+        config = copy.copy(self.config)
+        object.__setattr__(config, "n_seeds", len(indices))
+        started = time.perf_counter()
+        with _members_of(indices, total):
+            arrays, dims, coords = self._run(config)
+        if coords.get(SEED) != list(range(len(indices))):
+            raise ValueError(f"{self.name} has no {SEED!r} axis of n_seeds entries, so its seeds cannot run apart")
+        return Result(self.name, self.config.to_dict(), arrays, dims, {**coords, SEED: indices},
+                      {"seconds": time.perf_counter() - started})
 
     @classmethod
     def estimate(cls, config: Config) -> float | None:
@@ -164,6 +253,34 @@ class Experiment:
     @classmethod
     def plot(cls, result: Result) -> list:
         raise NotImplementedError
+
+
+@contextmanager
+def _members_of(indices: list[int], total: int):
+    """While a part runs, `seeding.member_seeds(seed, n)` returns the members of these seed indices.
+
+    Chapters ask for `n_seeds` members, or for one per cell of a grid whose last (fastest) axis is the
+    seed, `blocks * n_seeds`; either way member `b * n_seeds + i` of the whole run is the one the part
+    gets for seed `i` of block `b`. Any other count is refused rather than guessed. One part at a time
+    per process: a Dask worker here runs one task at a time (one thread).
+    """
+    from atoms import seeding
+
+    whole = seeding.member_seeds
+
+    def part(seed: int, n: int) -> list:
+        blocks, rest = divmod(n, len(indices))
+        if rest:
+            raise ValueError(f"a run of {len(indices)} of {total} seeds asked for {n} member seeds, not a multiple "
+                             f"of {len(indices)}: this chapter's seeds cannot run apart")
+        members = whole(seed, blocks * total)
+        return [members[block * total + i] for block in range(blocks) for i in indices]
+
+    seeding.member_seeds = part
+    try:
+        yield
+    finally:
+        seeding.member_seeds = whole
 
 
 def experiment_class(name: str) -> type[Experiment]:
