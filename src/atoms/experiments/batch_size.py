@@ -128,6 +128,7 @@ class BatchSize(Experiment):
     title = "Batch size: test accuracy and wall time, with updates held apart"
     Config = BatchSizeConfig
     full_seconds = 56
+    seeds_run_apart = True
 
     def run(self) -> Result:
         """Wall times go to `meta`, beside the run's own seconds: unlike the arrays they are not reproducible."""

@@ -91,6 +91,7 @@ class Initializers(Experiment):
     title = "Initializers: does the starting point decide whether a network trains?"
     Config = InitializersConfig
     full_seconds = 50
+    seeds_run_apart = True
 
     def _run(self, config):
         seeds = seeding.member_seeds(config.seed, config.n_seeds)

@@ -63,6 +63,7 @@ class LossFunctions(Experiment):
     title = "Loss functions: does the choice matter for a small classifier?"
     Config = LossFunctionsConfig
     full_seconds = 40
+    seeds_run_apart = True
 
     def _run(self, config):
         seeds = seeding.member_seeds(config.seed, config.n_seeds)

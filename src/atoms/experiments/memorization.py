@@ -93,6 +93,7 @@ class Memorization(Experiment):
     title = "Memorization: how many random labels can a network fit?"
     Config = MemorizationConfig
     full_seconds = 27
+    seeds_run_apart = True
 
     def _run(self, config):
         seeds = seeding.member_seeds(config.seed, config.n_seeds)

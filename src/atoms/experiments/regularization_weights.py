@@ -101,6 +101,7 @@ class RegularizationWeights(Experiment):
     title = "L1 and L2 regularization: what the penalties do to the weights"
     Config = RegularizationWeightsConfig
     full_seconds = 46
+    seeds_run_apart = True
 
     def _run(self, config):
         seeds = seeding.member_seeds(config.seed, config.n_seeds)
