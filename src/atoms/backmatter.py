@@ -11,7 +11,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from atoms import speed
+from atoms import robustness, speed
 from atoms.page import book_bibtex, short_commit
 from atoms.claims import BADGES, VERDICTS, Claim, Verdict, _md_cell, claims_markdown, counts
 from atoms.experiment import experiment_class
@@ -111,7 +111,9 @@ def reproducibility(results: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def ledger(results: list[dict]) -> str:
+def ledger(results: list[dict], robust: dict[str, dict] | None = None) -> str:
+    """`robust`: `atoms robustness` summaries by chapter, shown under the chapter's claims."""
+    robust = robust or {}
     lines = ["# Claims ledger", "",
              "Every claim the book makes, with the verdict its chapter's run gave it and the statistic behind "
              "the verdict. Primary claims answer their chapter's question and are each tested at the 5% level; "
@@ -132,6 +134,8 @@ def ledger(results: list[dict]) -> str:
         lines.append(_totals_row(f"[{title}](chapters/{payload['chapter']}.ipynb)", primary, every))
         sections += [f"## [{title}](chapters/{payload['chapter']}.ipynb)", "",
                      f"Profile `{payload['parameters']['profile']}`.", "", claims_markdown(found), ""]
+        if payload["chapter"] in robust:
+            sections += [robustness.markdown(robust[payload["chapter"]]), ""]
     lines.append(_totals_row("**the book**", book_primary, book_all))
     return "\n".join(lines + [""] + sections)
 
@@ -172,5 +176,5 @@ def write(root: Path, chapters_dir: Path, names: list[str]) -> None:
     results = load_results(chapters_dir, names)
     (root / "book" / "findings.md").write_text(findings(results))
     (root / "book" / "reproducibility.md").write_text(reproducibility(results))
-    (root / "book" / "claims.md").write_text(ledger(results))
+    (root / "book" / "claims.md").write_text(ledger(results, robustness.load_book(root)))
     (root / "book" / "citation.md").write_text(citation(short_commit()))

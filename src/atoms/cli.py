@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import sys
@@ -42,6 +43,15 @@ def parser() -> argparse.ArgumentParser:
     compare = commands.add_parser("compare", help="compare two runs of a chapter; exit 1 if a primary verdict differs")
     compare.add_argument("a", help="a results file, or a chapter name for the book's own results")
     compare.add_argument("b", help="a results file, or a chapter name for the book's own results")
+    robust = commands.add_parser("robustness", help="rerun a chapter at several root seeds; count each claim's verdicts")
+    robust.add_argument("chapter")
+    robust.add_argument("--roots", type=int, nargs="+", required=True, metavar="SEED", help="root seeds, e.g. 0 1 2")
+    robust.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                        help="a chapter parameter kept at every root (not seed)")
+    robust.add_argument("--out", type=Path, default=book.RUNS / "robustness",
+                        help="directory for the runs and NAME.robustness.json (default runs/robustness; "
+                             "book/robustness puts the summary in the claims ledger)")
+    robust.add_argument("--scheduler", metavar="ADDRESS", help="run the roots' seeds on the Dask cluster at ADDRESS")
     build = commands.add_parser("build", help="run every chapter in _toc.yml, then render the book")
     build.add_argument("-j", "--jobs", type=int, default=2, help="chapters run at once (default 2)")
     build.add_argument("--profile", choices=("full", "smoke"), default="full")
@@ -95,6 +105,41 @@ def _cluster(workers: int | None, scheduler: str | None):
             local.close()
 
 
+def _robustness(args) -> int:
+    from atoms import robustness
+
+    try:
+        parameters = book.parse_parameters(args.parameter)
+        if "seed" in parameters:
+            raise ValueError("seed is set by --roots, not -p")
+        if len(set(args.roots)) != len(args.roots) or min(args.roots) < 0:
+            raise ValueError(f"--roots must be distinct seeds >= 0, got {args.roots}")
+        for seed in args.roots:
+            book.validate(args.root, args.chapter, {**parameters, "seed": seed})
+    except (ValueError, TypeError) as error:
+        print(f"atoms robustness: {error}", file=sys.stderr)
+        return 2
+    runs = {}
+    try:
+        with _cluster(None, args.scheduler):
+            for seed in args.roots:
+                print(f"{args.chapter}: root seed {seed}", flush=True)
+                path = book.run_chapter(args.root, args.chapter, {**parameters, "seed": seed},
+                                        args.out / f"{args.chapter}.seed{seed}")
+                print(f"  {book.summary_line(path)}", flush=True)
+                runs[seed] = json.loads(path.read_text())
+    except ValueError as error:
+        print(f"atoms robustness: {error}", file=sys.stderr)
+        return 2
+    except book.ChapterError as error:
+        print(error, file=sys.stderr)
+        return 1
+    summary = robustness.summarize(args.chapter, runs)
+    print(robustness.markdown(summary))
+    print(f"  wrote {robustness.write(summary, args.out)}")
+    return 0
+
+
 def _main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "list":
@@ -114,6 +159,8 @@ def _main(argv: list[str] | None = None) -> int:
             return 2
         print("\n".join(lines))
         return 0 if agree else 1
+    if args.command == "robustness":
+        return _robustness(args)
     if args.command == "run":
         try:
             parameters = book.parse_parameters(args.parameter)
