@@ -20,6 +20,8 @@ from urllib.parse import urldefrag, urlsplit
 
 import pytest
 
+from atoms import plotting
+
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -29,6 +31,8 @@ CHAPTER = "01_universal_approximation"
 CHAPTER_PATH = f"book/chapters/{CHAPTER}.html"
 ARTICLE = "article.bd-article"
 SIDEBAR_LINKS = "nav.bd-docs-nav a.reference.internal"
+OUTPUT_IMAGES = f"{ARTICLE} .cell_output img"
+NARROW = {"width": 400, "height": 900}
 
 
 def unavailable(reason):
@@ -195,3 +199,57 @@ def test_index_and_every_sidebar_page_load(context, site):
         assert not leaks, f"requests leaving 127.0.0.1: {leaks}"
     finally:
         page.close()
+
+
+def chapter_urls(built_book, site):
+    pages = sorted((built_book / "_build" / "html" / "book" / "chapters").glob("[01][0-9]_*.html"))
+    assert len(pages) >= 16, [page.name for page in pages]
+    return [site + f"book/chapters/{page.name}" for page in pages]
+
+
+def figures_on(page, url):
+    """Every output image of a chapter: its alt text, enclosing caption and natural and displayed widths."""
+    page.goto(url, wait_until="load")
+    page.wait_for_function(f"() => [...document.querySelectorAll({OUTPUT_IMAGES!r})].every(img => img.complete)")
+    return page.eval_on_selector_all(OUTPUT_IMAGES, """imgs => imgs.map(img => ({
+        alt: img.getAttribute('alt') || '', caption: img.closest('figure')?.querySelector('figcaption')?.textContent,
+        id: img.closest('figure')?.id, natural: img.naturalWidth, shown: img.getBoundingClientRect().width}))""")
+
+
+def test_every_chapter_figure_is_a_numbered_captioned_figure(context, site, built_book):
+    page = context.new_page()
+    try:
+        for url in chapter_urls(built_book, site):
+            figures, chapter = figures_on(page, url), int(Path(urlsplit(url).path).name[:2])
+            assert figures, f"{url}: no figures"
+            for number, figure in enumerate(figures, start=1):
+                where = f"{url} image {number}"
+                assert figure["caption"], f"{where}: not inside a <figure> with a <figcaption>"
+                label = f"Figure {chapter}.{number} "  # numbered within its chapter, as the sidebar numbers chapters
+                assert figure["caption"].strip().startswith(label), f"{where}: {figure['caption']!r}, not {label!r}"
+                assert (figure["id"] or "").startswith("fig-"), f"{where}: no fig- name to cite: {figure['id']}"
+                alt = figure["alt"]
+                assert len(alt.split()) >= 5 and "/" not in alt and not alt.endswith(".png"), f"{where}: alt {alt!r}"
+    finally:
+        page.close()
+
+
+def test_chapters_at_400px_do_not_overflow_and_figure_text_stays_legible(browser, site, built_book):
+    """At a phone's width, figures shrink to the column: their tick labels, set at plotting.TEXT_PT, must
+    still measure plotting.MIN_TEXT_PX CSS px once scaled by displayed over natural width."""
+    narrow = browser.new_context(viewport=NARROW)
+    narrow.route("**/*", keep_on_loopback)
+    page = narrow.new_page()
+    try:
+        for url in chapter_urls(built_book, site):
+            figures = figures_on(page, url)
+            overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{url}: the page scrolls sideways by {overflow} px at 400 px"
+            for number, figure in enumerate(figures, start=1):
+                text_px = plotting.TEXT_PT * plotting.DPI / 72 * figure["shown"] / figure["natural"]
+                assert text_px >= plotting.MIN_TEXT_PX, (
+                    f"{url} figure {number}: tick labels {text_px:.1f} px ({figure['natural']} px shown at "
+                    f"{figure['shown']:.0f} px)")
+    finally:
+        page.close()
+        narrow.close()

@@ -259,12 +259,12 @@ class Activations(Experiment):
     @classmethod
     def plot_accuracy(cls, result: Result):
         acts, steps = result.coords["activation"], result.coords["step"]
-        fig, axes = plotting.figure(1, 2, height=3.6, width=10.0, gridspec_kw={"width_ratios": [3, 2]})
+        fig, axes = plotting.figure(1, 2, height=3.6, gridspec_kw={"width_ratios": [3, 2]})
         ax = axes[0, 0]
         for a, activation in enumerate(acts):
             plotting.mean_band(ax, steps, result["test_accuracy"][a], label=activation, color=COLORS[activation])
         ax.set(xlabel="training steps", ylabel="test accuracy", title="Test accuracy during training")
-        ax.legend(loc="lower right", fontsize=8, ncol=2)
+        ax.legend(loc="lower right", ncol=2)
         ax = axes[0, 1]
         relu, margin = cls.final(result, "relu"), result.config["margin"]
         ax.axhspan(relu.mean() - margin, relu.mean() + margin, color=COLORS["relu"], alpha=0.12, linewidth=0,
@@ -273,9 +273,9 @@ class Activations(Experiment):
         spread = (np.arange(n_seeds) - (n_seeds - 1) / 2) * min(0.06, 0.5 / n_seeds)
         for a, activation in enumerate(acts):
             ax.scatter(a + spread, cls.final(result, activation), s=14, color=COLORS[activation], alpha=0.8)
-        ax.set_xticks(range(len(acts)), acts, rotation=40, fontsize=8)
+        ax.set_xticks(range(len(acts)), acts, rotation=40)
         ax.set(ylabel="final test accuracy", title="After the last step (one dot per seed)")
-        ax.legend(loc="lower left", fontsize=8)
+        ax.legend(loc="lower left")
         fig.tight_layout()
         return fig
 
@@ -283,7 +283,7 @@ class Activations(Experiment):
     def plot_boundaries(cls, result: Result):
         acts = result.coords["activation"]
         rows, columns = -(-len(acts) // BOUNDARY_COLUMNS), min(len(acts), BOUNDARY_COLUMNS)
-        fig, axes = plotting.figure(rows, columns, width=2.3 * columns, height=2.4, sharex=True, sharey=True)
+        fig, axes = plotting.figure(rows, columns, height=2.4, sharex=True, sharey=True)
         for ax in axes.ravel()[len(acts):]:
             ax.set_axis_off()
         (x0, x1), (y0, y1) = BOUNDARY_BOX
@@ -295,9 +295,8 @@ class Activations(Experiment):
                        result["boundary"][a], levels=[0.5], colors="#222222", linewidths=1.0)
             ax.scatter(x[:, 0], x[:, 1], c=np.where(y == 1, plotting.COLORS[1], plotting.COLORS[0]), s=3,
                        linewidths=0)
-            ax.set_title(f"{activation}: {cls.final(result, activation)[0]:.1%}", fontsize=10)
+            ax.set_title(f"{activation}: {cls.final(result, activation)[0]:.1%}")
             ax.grid(False)
-            ax.tick_params(labelsize=7)
         fig.tight_layout()
         return fig
 
@@ -313,13 +312,13 @@ class Activations(Experiment):
                                    color=LAYER_COLORS[layer % len(LAYER_COLORS)])
             ax.set(xlabel="training steps", title=activation)
         axes[0, 0].set_ylabel("distance from initial weights\n‖W − W₀‖ (Frobenius)")
-        axes[0, 0].legend(loc="upper left", fontsize=8)
+        axes[0, 0].legend(loc="upper left")
         fig.tight_layout()
         return fig
 
     @classmethod
     def plot_longer(cls, result: Result):
-        fig, axes = plotting.figure(1, 1, width=6.5, height=3.2)
+        fig, axes = plotting.figure(1, 1, height=3.2)
         ax = axes[0, 0]
         steps = result.coords["longer_step"]
         if not steps:
@@ -334,7 +333,7 @@ class Activations(Experiment):
                            linewidth=1, label=f"{activation} after {result.config['steps']:,} steps (mean)")
         ax.axvline(result.config["steps"], color="#4a4a4a", linestyle=":", linewidth=0.8)
         ax.set(xlabel="training steps", ylabel="test accuracy", title="sigmoid given more steps")
-        ax.legend(loc="lower right", fontsize=8)
+        ax.legend(loc="lower right")
         fig.tight_layout()
         return fig
 

@@ -265,8 +265,7 @@ class BatchSize(Experiment):
     @classmethod
     def plot_accuracy(cls, result: Result):
         batches = result.coords["batch"]
-        fig, axes = plotting.figure(1, 1, height=3.6, width=6.5)
-        ax = axes[0, 0]
+        fig, ((ax,),) = plotting.figure(1, 1, height=3.6)
         for a, arm in enumerate(ARMS):
             plotting.mean_band(ax, batches, cls.final_accuracy(result, arm), label=ARM_LABELS[arm],
                                color=plotting.COLORS[a])
@@ -276,14 +275,14 @@ class BatchSize(Experiment):
         ax.set(xscale="log", xlabel="batch size", ylabel="accuracy at the end of training")
         ax.minorticks_off()
         ax.set_xticks(batches, [str(b) for b in batches], rotation=45)
-        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=2)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=1)
         fig.tight_layout()
         return fig
 
     @classmethod
     def plot_curves(cls, result: Result):
         batches, n_train = result.coords["batch"], result.config["n_train"]
-        fig, axes = plotting.figure(1, len(ARMS), height=3.4, width=11, sharey=True)
+        fig, axes = plotting.figure(1, len(ARMS), height=3.4, sharey=True)
         for a, (ax, arm) in enumerate(zip(axes[0], ARMS)):
             for b, batch in enumerate(batches):
                 steps = result["steps"][a, b]
@@ -292,21 +291,21 @@ class BatchSize(Experiment):
                 ax.plot(np.maximum(x, x[1] / 2), mean, color=plotting.COLORS[b % len(plotting.COLORS)],
                         label=f"batch {batch}")
             ax.axhline(result.config["threshold"], color="#4a4a4a", linewidth=0.8, linestyle=":")
-            ax.set(xscale="log", title=ARM_LABELS[arm], xlabel="updates (steps)" if arm == "updates" else "epochs")
+            ax.set(xscale="log", title=ARM_LABELS[arm].replace(", ", ",\n"),
+                   xlabel="updates (steps)" if arm == "updates" else "epochs")
         axes[0, 0].set_ylabel("test accuracy, mean over seeds")
-        axes[0, 0].legend(fontsize=7)
+        axes[0, 0].legend()
         fig.tight_layout()
         return fig
 
     @classmethod
     def plot_time(cls, result: Result):
         batches, n_seeds = result.coords["batch"], result.config["n_seeds"]
-        fig, axes = plotting.figure(1, 2, height=3.4, width=10)
+        fig, axes = plotting.figure(1, 2, height=3.4)
         scale = "log" if np.all(cls.step_seconds(result) > 0) else "linear"  # a tiny run may measure 0 s
         axes[0, 0].plot(batches, cls.epoch_seconds(result), marker="o", color=plotting.COLORS[0])
         axes[0, 0].set(xscale="log", yscale=scale, xlabel="batch size", ylabel="seconds per epoch per network")
-        times, reached, budget = cls.time_to_threshold(result)
-        ax, x = axes[0, 1], np.array(batches, float)
+        (times, reached, budget), ax, x = cls.time_to_threshold(result), axes[0, 1], np.array(batches, float)
         for s in range(n_seeds):
             ax.scatter(x[reached[s]], times[s, reached[s]], color=plotting.COLORS[1], s=14, alpha=0.7,
                        label="a seed's time (reached)" if s == 0 else None)
@@ -318,13 +317,14 @@ class BatchSize(Experiment):
                    edgecolors="#4a4a4a", s=40, label="not reached: the run's length, a lower bound")
         for b, count in missed:
             ax.annotate(f"{count}/{n_seeds}", (x[b], budget[0, b]), textcoords="offset points", xytext=(0, 7),
-                        ha="center", fontsize=7, color="#4a4a4a")
-        ax.set(xscale="log", yscale=scale, xlabel="batch size",
+                        ha="center", color="#4a4a4a")
+        ax.set(xscale="log", yscale=scale, xlabel="batch size", ymargin=0.25,  # room for the counts
                ylabel=f"seconds to test accuracy {result.config['threshold']:g}")
-        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=1)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=1)
         for ax in axes[0]:
             ax.minorticks_off()
-            ax.set_xticks(batches, [str(b) for b in batches], rotation=45)
+            ax.set_xticks(batches, [str(b) for b in batches], rotation=90)
+            plotting.log_ticks(ax)
         fig.tight_layout()
         return fig
 

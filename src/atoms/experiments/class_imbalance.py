@@ -275,7 +275,7 @@ class ClassImbalance(Experiment):
     @classmethod
     def plot_accuracy(cls, result: Result):
         ratios = result.coords["ratio"]
-        fig, axes = plotting.figure(1, 2, height=3.6)
+        fig, axes = plotting.figure(1, 2, height=4.8)
         for arm in ARMS:  # NaN where a remedy was not trained: a gap in the line, not an interpolation
             (color, line), accuracy = STYLES[arm], result.select("accuracy", arm=arm)
             mean, spread = accuracy.mean(axis=1), arm in ("none", "oversampling")
@@ -290,14 +290,14 @@ class ClassImbalance(Experiment):
         for ax in axes[0]:
             _ratio_axis(ax, ratios)
             ax.set_ylim(-0.03, 1.03)
-            ax.legend(fontsize=7, loc="lower left")
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22))
         fig.tight_layout()
         return fig
 
     @classmethod
     def plot_gains(cls, result: Result):
         """Each arm's gain over no remedy, paired by seed: the mean, with bars from the smallest to the largest."""
-        fig, ((ax,),) = plotting.figure(1, 1, height=3.4, width=7.0)
+        fig, ((ax,),) = plotting.figure(1, 1, height=3.4)
         for k, arm in enumerate(ARMS[1:]):
             gain = 100 * (result.select("accuracy", arm=arm) - result.select("accuracy", arm="none"))
             mean = gain.mean(axis=1)
@@ -307,7 +307,7 @@ class ClassImbalance(Experiment):
         ax.axhline(0, color="#4a4a4a", linewidth=0.8)
         _ratio_axis(ax, result.coords["ratio"])
         ax.set_ylabel("gain over no remedy\n(percentage points of accuracy)")
-        ax.legend(fontsize=7, loc="upper left")
+        ax.legend(loc="upper left")
         fig.tight_layout()
         return fig
 
@@ -315,7 +315,7 @@ class ClassImbalance(Experiment):
     def plot_boundaries(cls, result: Result):
         worst, seed = max(result.coords["ratio"]), int(result["boundary_seed"])
         majority, minority = (int(n) for n in result["train_counts"][result.coords["ratio"].index(worst)])
-        fig, axes = plotting.figure(1, 3, height=3.4, sharex=True, sharey=True)
+        fig, axes = plotting.figure(1, 3, height=4.0, sharex=True, sharey=True)
         gx, gy, points, labels = result["grid_x"], result["grid_y"], result["test_points"], result["test_labels"]
         lines = (("-", "#222222"), ("--", "#777777"), (":", plotting.COLORS[3]))
         balanced = result.select("boundary", panel="balanced")
@@ -339,12 +339,12 @@ class ClassImbalance(Experiment):
         handles += [Line2D([], [], color=color, linestyle=style, linewidth=1.3) for style, color in lines]
         names += [f"boundary learned at {worst}:1", "boundary learned at 1:1",
                   f"no remedy, threshold moved by log({worst})"]
-        fig.legend(handles, names, loc="lower center", ncol=3, fontsize=7, frameon=False)
-        fig.tight_layout(rect=(0, 0.14, 1, 1))
+        fig.legend(handles, names, loc="lower center", ncol=2, frameon=False)
+        fig.tight_layout(rect=(0, 0.2, 1, 1))
         return fig
 
 
 def _ratio_axis(ax, ratios):
-    ax.set(xscale="log", xlabel="majority : minority ratio of the training set", xticks=ratios,
+    ax.set(xscale="log", xlabel="majority : minority (training)", xticks=ratios,
            xticklabels=[str(r) for r in ratios])
     ax.minorticks_off()

@@ -306,7 +306,7 @@ class DatasetSize(Experiment):
     @staticmethod
     def _size_axis(ax, sizes, label: str = "dataset size n") -> None:
         ax.set(xscale="log", xlabel=label)
-        ax.set_xticks(sizes, [f"{n:,}" for n in sizes], fontsize=8, minor=False)
+        ax.set_xticks(sizes, [f"{n:,}" for n in sizes], minor=False)
         ax.set_xticks([], minor=True)
 
     @classmethod
@@ -319,10 +319,10 @@ class DatasetSize(Experiment):
             ax.plot(sizes, acc["deep"].mean(axis=1), color=COLORS["deep"], lw=0.9, alpha=0.6, label="deep net (mean)")
             plotting.mean_band(ax, sizes, acc[model].T, color=COLORS[model], label="this model: mean, seed range")
             cls._size_axis(ax, sizes, label="")
-            ax.set(title=LABELS[model], ylabel=f"test accuracy\n({n_points - n_train(n_points):,} test points)"
-                   if i % 3 == 0 else "")
-        fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="upper center", ncols=3, fontsize=8)
-        fig.supxlabel("dataset size n", fontsize=10)
+            ax.set(title=LABELS[model].replace(" (", "\n("),
+                   ylabel=f"test accuracy\n({n_points - n_train(n_points):,} test points)" if i % 3 == 0 else "")
+        fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="upper center", ncols=3)
+        fig.supxlabel("dataset size n")
         fig.tight_layout(rect=(0, 0, 1, 0.95))
         return fig
 
@@ -344,6 +344,6 @@ class DatasetSize(Experiment):
         right.set(yscale="log", ylabel="training-loss fall per epoch", title="Over each budget's last 10%")
         for ax, corner in ((left, "lower right"), (right, "upper left")):
             cls._size_axis(ax, sizes)
-            ax.legend(loc=corner, fontsize=7)
+            ax.legend(loc=corner)
         fig.tight_layout()
         return fig

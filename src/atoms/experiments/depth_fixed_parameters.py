@@ -281,7 +281,7 @@ class DepthFixedParameters(Experiment):
     def plot_accuracy(cls, result: Result):
         points, depths = result.coords["points"], result.coords["hidden_layers"]
         changes = cls.sign_change_counts(result)
-        fig, axes = plotting.figure(2, len(points), width=4.5 * len(points) + 0.5, height=2.9, sharex=True)
+        fig, axes = plotting.figure(2, len(points), height=3.4, sharex=True)
         for p, (n, top, bottom) in enumerate(zip(points, *axes)):
             for values, ax in ((result["accuracy"][p], top), (changes[p], bottom)):
                 ax.plot(depths, values, color="#9aa5b1", linewidth=0.7, alpha=0.8)
@@ -299,8 +299,8 @@ class DepthFixedParameters(Experiment):
         axes[0, 0].set_ylabel("training accuracy")
         axes[1, 0].set_ylabel("sign changes of the output")
         handles = {label: handle for ax in axes.flat for handle, label in zip(*ax.get_legend_handles_labels())}
-        fig.legend(handles.values(), handles.keys(), loc="lower center", ncol=min(3, 2 * len(points)), fontsize=8)
-        fig.tight_layout(rect=(0, 0.09 if len(points) > 1 else 0.14, 1, 1))
+        fig.legend(handles.values(), handles.keys(), loc="lower center", ncol=1)
+        fig.tight_layout(rect=(0, 0.2 if len(points) > 1 else 0.35, 1, 1))
         return fig
 
     @classmethod
@@ -310,7 +310,7 @@ class DepthFixedParameters(Experiment):
         x_grid = result["x_grid"]
         step = float(x_grid[1] - x_grid[0])
         extent = (float(x_grid[0]) - step / 2, float(x_grid[-1]) + step / 2, len(seeds) - 0.5, -0.5)
-        fig, axes = plotting.figure(len(points), len(depths), width=2.0 * len(depths) + 1.5,
+        fig, axes = plotting.figure(len(points), len(depths),
                                     height=min(0.3 * len(seeds), 5.0) + 1.2, sharex=True, sharey=True)
         for p, n in enumerate(points):
             x, y = data.alternating_points(n)
@@ -325,7 +325,7 @@ class DepthFixedParameters(Experiment):
                 wrong_seed, wrong_point = np.nonzero(result["point_margin"][p, d, :, :n] <= 0)
                 ax.scatter(x[wrong_point, 0], wrong_seed, marker="o", s=5, color="black", edgecolors="none")
                 ax.set_ylim(len(seeds) - 0.5, -1.3)
-                ax.set(title=f"{depth} hidden layers" if p == 0 else "", xlabel="x" if p == len(points) - 1 else "")
+                ax.set(title=f"{depth} hidden\nlayers" if p == 0 else "", xlabel="x" if p == len(points) - 1 else "")
                 if d == 0:
                     ax.set(ylabel=f"{n} points: seed", yticks=range(len(seeds)))
         fig.tight_layout(rect=(0, 0, 0.93, 1))
@@ -335,7 +335,7 @@ class DepthFixedParameters(Experiment):
     @classmethod
     def plot_curves(cls, result: Result):
         points, depths, steps = result.coords["points"], result.coords["hidden_layers"], result["step"]
-        fig, axes = plotting.figure(1, len(points), width=4.5 * len(points) + 0.5, height=3.0, sharey=True)
+        fig, axes = plotting.figure(1, len(points), height=3.0, sharey=True)
         colors = matplotlib.colormaps["viridis"](np.linspace(0, 0.9, len(depths)))
         for p, (n, ax) in enumerate(zip(points, axes[0])):
             for d, depth in enumerate(depths):
@@ -344,6 +344,6 @@ class DepthFixedParameters(Experiment):
             ax.axvline(steps[-1] / 2, color="#4a4a4a", linewidth=0.8, linestyle=":")
             ax.set(title=f"{n} alternating points", xlabel="steps")
         axes[0, 0].set_ylabel(f"training accuracy, mean of {len(result.coords['seed'])} seeds")
-        fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="center right", fontsize=8)
+        fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="center right")
         fig.tight_layout(rect=(0, 0, 0.86, 1))
         return fig

@@ -267,7 +267,7 @@ class Initializers(Experiment):
     @classmethod
     def plot_accuracy(cls, result: Result):
         fig, axes = cls._panels(result, "test_accuracy", "test accuracy", lambda values: values)
-        axes[0, 0].legend(fontsize=8)
+        axes[0, 0].legend()
         fig.tight_layout()
         return fig
 
@@ -279,6 +279,6 @@ class Initializers(Experiment):
             ax.set_yscale("log")
             ax.axhline(result.config["symmetry_tolerance"], color="#4a4a4a", linewidth=0.8, linestyle=":")
             ax.axhline(float(np.finfo(np.float32).eps), color="#4a4a4a", linewidth=0.8, linestyle="--")
-        axes[0, -1].legend(fontsize=8)
+        axes[0, -1].legend()
         fig.tight_layout()
         return fig

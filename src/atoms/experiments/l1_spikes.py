@@ -289,7 +289,7 @@ class L1Spikes(Experiment):
         """Seed 0's run of every arm at the main learning rate: accuracy, cost and flips per epoch."""
         j, epochs = cls.main_index(result), np.array(result.coords["epoch"])
         spikes, flips = cls.spikes(result), epoch_flips(result["sign_flips"])
-        fig, axes = plotting.figure(3, len(ARMS), width=12.0, height=2.4, sharex=True, sharey="row")
+        fig, axes = plotting.figure(3, len(ARMS), height=2.4, sharex=True, sharey="row")
         lowest = float(result["test_accuracy"][:, j, 0, result.config["warmup_epochs"]:].min())
         axes[0, 0].set_ylim(max(0.0, 100 * lowest - 5), 101)
         for a, arm in enumerate(ARMS):
@@ -306,7 +306,7 @@ class L1Spikes(Experiment):
             axes[2, a].set(yscale="log", xlabel="epochs")
         for ax, label in zip(axes[:, 0], ("accuracy (%)", "cost per image", "sign flips\nin the epoch + 1")):
             ax.set_ylabel(label)
-        axes[0, 0].legend(fontsize=7, loc="lower right")
+        axes[0, 0].legend(loc="lower right")
         fig.tight_layout()
         return fig
 
@@ -317,12 +317,12 @@ class L1Spikes(Experiment):
         panels = ((counts, "spikes per run", "linear"), (flips + 1, "sign flips per epoch + 1", "log"),
                   (100 * result["near_zero"], f"weights with |w| < {result.config['zero_tolerance']:g} (%)", "linear"),
                   (ratios, "flips in spike epochs /\nflips in other epochs", "log"))
-        fig, axes = plotting.figure(1, len(panels), width=12.0, height=3.4)
-        for ax, (values, label, scale) in zip(axes[0], panels):
+        fig, axes = plotting.figure(2, 2, height=3.0)
+        for ax, (values, label, scale) in zip(axes.flat, panels):
             plotting.paired_dots(ax, [ARM_LABELS[a].replace(" ", "\n", 1) for a in ARMS],
                                  [cls.at_main(values, result, arm) for arm in ARMS], [ARM_COLORS[a] for a in ARMS])
             ax.set(yscale=scale, ylabel=label)
-        axes[0, 3].axhline(1.0, color="#4a4a4a", linewidth=0.8, linestyle=":")
+        axes[1, 1].axhline(1.0, color="#4a4a4a", linewidth=0.8, linestyle=":")
         fig.tight_layout()
         return fig
 
@@ -332,7 +332,7 @@ class L1Spikes(Experiment):
         the other arms' means at the main learning rate."""
         etas, main = result.coords["learning_rate"], result.config["learning_rate"]
         counts, flips = cls.spike_counts(result), cls.flips_per_epoch(result)
-        fig, axes = plotting.figure(1, 2, width=9.0, height=3.2)
+        fig, axes = plotting.figure(1, 2, height=3.2)
         for ax, values in zip(axes[0], (counts, flips + 1)):
             plotting.mean_band(ax, etas, values[ARMS.index(SWEEP_ARM)].T, label=ARM_LABELS[SWEEP_ARM],
                                color=ARM_COLORS[SWEEP_ARM])
@@ -345,6 +345,6 @@ class L1Spikes(Experiment):
         for ax in axes[0]:
             ax.set_xlabel("learning rate eta")
             ax.set_xticks(etas, [f"{e:g}" for e in etas])
-        axes[0, 0].legend(fontsize=7)
+        axes[0, 0].legend()
         fig.tight_layout()
         return fig

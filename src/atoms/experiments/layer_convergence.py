@@ -220,7 +220,7 @@ class LayerConvergence(Experiment):
         optimizers, losses = result.coords["optimizer"], result.coords["loss"]
         fig, axes = plotting.figure(len(losses), len(optimizers), height=3.0, sharex=True)
         for o, l, _, _ in cls.settings(result):
-            axes[l, o].set_title(f"{OPTIMIZER_LABELS[optimizers[o]]}, {LOSS_LABELS[losses[l]]}", fontsize=9)
+            axes[l, o].set_title(f"{OPTIMIZER_LABELS[optimizers[o]]}, {LOSS_LABELS[losses[l]]}")
             axes[l, 0].set_ylabel(ylabel)
             axes[-1, o].set_xlabel("training steps (mini-batches)")
         return fig, axes
@@ -237,7 +237,7 @@ class LayerConvergence(Experiment):
                                    label=layer, color=plotting.COLORS[i % len(plotting.COLORS)])
             ax.axhline(result.config["settle_tolerance"], color="#4a4a4a", linewidth=0.8, linestyle=":")
             ax.set_yscale("log")
-        axes[0, 0].legend(fontsize=8)
+        axes[0, 0].legend()
         fig.tight_layout()
         return fig
 
@@ -245,17 +245,18 @@ class LayerConvergence(Experiment):
     def plot_settle(cls, result: Result):
         settle, layers = cls.settle_steps(result), result.coords["layer"]
         settings = cls.settings(result)
-        fig, axes = plotting.figure(1, len(settings), height=3.2, sharey=True)
+        fig, axes = plotting.figure(-(-len(settings) // 2), 2, height=2.8, sharey=True)  # two panels a row
         x = np.arange(len(layers))
-        for ax, (o, l, label, _) in zip(axes[0], settings):
+        for ax in axes.flat[len(settings):]:
+            ax.set_axis_off()
+        for ax, (o, l, label, _) in zip(axes.flat, settings):
             for s, values in enumerate(settle[o, l]):
                 ax.plot(x, values, color=plotting.COLORS[0], alpha=0.35, linewidth=0.9, marker=".",
                         label="one seed" if s == 0 else None)
             ax.plot(x, np.median(settle[o, l], axis=0), color="#1a1a1a", linewidth=2, marker="o", label="median")
-            ax.set_xticks(x, layers, fontsize=7, rotation=30)
-            ax.set_title(label.replace(", ", ",\n"), fontsize=8)
-        axes[0, 0].set_ylabel("steps to settle")
-        axes[0, 0].legend(fontsize=7)
+            ax.set_xticks(x, layers, rotation=30)
+            ax.set(title=label, ylabel="steps to settle")
+        axes[0, 0].legend()
         fig.tight_layout()
         return fig
 
@@ -268,6 +269,6 @@ class LayerConvergence(Experiment):
                 plotting.mean_band(ax, result["step_midpoints"], result["relative_step"][o, l, :, i], label=layer,
                                    color=plotting.COLORS[i % len(plotting.COLORS)])
             ax.set_yscale("log")
-        axes[0, 0].legend(fontsize=8)
+        axes[0, 0].legend()
         fig.tight_layout()
         return fig

@@ -192,7 +192,7 @@ class LossFunctions(Experiment):
             for line in ax.get_lines():
                 line.set_markersize(0)
         axes[0, 0].set_ylabel("accuracy")
-        axes[0, 0].legend(fontsize=7, loc="lower right")
+        axes[0, 0].legend(loc="lower right")
         fig.tight_layout()
         return fig
 
@@ -200,7 +200,7 @@ class LossFunctions(Experiment):
     def plot_differences(cls, result: Result):
         losses = [loss for loss in result.coords["loss"] if loss not in (REFERENCE, CONTROL)]
         margin = 100 * result.config["equivalence_margin"]
-        fig, axes = plotting.figure(1, 1, height=3.4, width=7.0)
+        fig, axes = plotting.figure(1, 1, height=3.4)
         ax = axes[0, 0]
         for k, (step, label) in enumerate(((result.config["mid_step"], f"at step {result.config['mid_step']}"),
                                            (None, f"at step {result.coords['step'][-1]} (end)"))):
@@ -216,7 +216,7 @@ class LossFunctions(Experiment):
         ax.set_yticks(np.arange(len(losses)), [LOSS_LABELS[loss] for loss in losses])
         ax.invert_yaxis()
         ax.set_xlabel("test accuracy minus cross-entropy's, same seed (percentage points)")
-        ax.legend(fontsize=7, loc="lower left")
+        ax.legend(loc="lower left")
         fig.tight_layout()
         return fig
 

@@ -231,7 +231,7 @@ class Memorization(Experiment):
     @classmethod
     def plot_curves(cls, result: Result):
         sizes, steps = result.coords["n"], result.coords["step"]
-        fig, axes = plotting.figure(1, len(sizes), height=3.4, sharey=True, width=max(6.0, 3.2 * len(sizes)))
+        fig, axes = plotting.figure(1, len(sizes), height=3.4, sharey=True)
         for ax, n in zip(axes[0], sizes):
             for kind in LABELS:
                 key = "n" if kind == "random" else "n_true"
@@ -245,7 +245,7 @@ class Memorization(Experiment):
             ax.axhline(result.config["fit_threshold"], color="#4a4a4a", linewidth=0.8, linestyle=":")
             ax.set(title=f"n = {n} points", xlabel="training steps")
         axes[0, 0].set_ylabel("training accuracy")
-        axes[0, 0].legend(loc="lower right", fontsize=8)
+        axes[0, 0].legend(loc="lower right")
         fig.tight_layout()
         return fig
 
@@ -282,7 +282,7 @@ class Memorization(Experiment):
         ax.set_xticks(range(len(columns)), [f"{kind}\nn = {n}" for kind, n, _ in columns])
         ax.set_xlim(-0.5, len(columns) - 0.5)
         ax.set(ylabel="highest recorded training accuracy", title="Which networks are fitted")
-        ax.legend(loc="lower left", fontsize=8)
+        ax.legend(loc="lower left")
 
     @classmethod
     def _plot_paired_steps(cls, ax, result: Result):
@@ -301,5 +301,5 @@ class Memorization(Experiment):
         ax.set_xlim(-0.5, 2 * len(result.coords["n_true"]) - 0.5)
         recorded = [s for s in result.coords["step"] if s > 0]
         recorded = recorded[::max(1, len(recorded) // MAX_STEP_TICKS)]
-        ax.set_yticks([*recorded, never], [*(str(s) for s in recorded), "never"], fontsize=7)
+        ax.set_yticks([*recorded, never], [*(str(s) for s in recorded), "never"])
         ax.set(ylabel="steps to reach the threshold", title="Steps to fit, paired by seed")

@@ -328,7 +328,7 @@ class NormalizedL2(Experiment):
         cls._over_lambda(result, figures[1][1][0], lambda p, penalty: [
             (cls.misfit(result, result["mean_square"][p, -1], law).T, LAW_LABELS[law], LAW_COLORS[law],
              "-" if law == BALANCE_LAW[penalty] else "--") for law in LAWS], "misfit of the law (decades)",
-                         title="mean square ∝", title_fontsize=7)
+                         title="mean square ∝")
         return [fig for fig, _ in figures]
 
     @classmethod
@@ -342,9 +342,9 @@ class NormalizedL2(Experiment):
                 ax.plot([np.median(cls.best_index(result, penalty, w)) + 0.15 * (w - (len(widths) - 1) / 2)], [1.0],
                         marker="v", color=WIDTH_COLORS[w % 5], markersize=7, clip_on=False,
                         transform=ax.get_xaxis_transform())
-            ax.set_xticks(np.arange(len(levels)), ["0", *[f"{v:g}" for v in levels[1:]]], rotation=45, fontsize=7)
+            ax.set_xticks(np.arange(len(levels)), ["0", *[f"{v:g}" for v in levels[1:]]], rotation=45)
             ax.set_title(PENALTY_LABELS[penalty], pad=14)
             ax.set_xlabel("lambda ÷ anchor")
         axes[0].set_ylabel(ylabel)
-        axes[0].legend(fontsize=7, **legend)
+        axes[0].legend(**legend)
         axes[0].figure.tight_layout()

@@ -326,9 +326,9 @@ class PcaDummyDimensions(Experiment):
             ax.axhline(CHANCE, color="#4a4a4a", linewidth=0.8, linestyle=":")
             ax.set(xscale="log", title=pipeline.label, xlabel="input dimension D = 10 + k")
         axes[0, 0].set_ylabel("test accuracy")
-        axes[0, 1].legend(*axes[0, 0].get_legend_handles_labels(), loc="lower left", fontsize=8)
+        axes[0, 1].legend(*axes[0, 0].get_legend_handles_labels(), loc="lower left")
         fig.tight_layout()
-        mechanism, axes = plotting.figure(1, 3, height=3.6)
+        mechanism, axes = plotting.figure(1, 3, height=4.4)
         for p, pipeline in enumerate(MEASURED):
             style = {"label": pipeline.label, "color": COLORS[pipeline.name],
                      "linestyle": "--" if pipeline is RESCALED else "-"}
@@ -343,7 +343,7 @@ class PcaDummyDimensions(Experiment):
         axes[0, 2].set(ylim=(0.4, 1.03), ylabel="training accuracy",
                        title=f"fit to the {result.config['n_train']} training points")
         for ax in axes[0]:
-            ax.set(xscale="log", xlabel="input dimension D = 10 + k")
-        mechanism.legend(*axes[0, 0].get_legend_handles_labels(), loc="lower center", ncol=3, fontsize=8)
-        mechanism.tight_layout(rect=(0, 0.08, 1, 1))
+            ax.set(xscale="log", xlabel="input dim. D = 10 + k")
+        mechanism.legend(*axes[0, 0].get_legend_handles_labels(), loc="lower center", ncol=1)
+        mechanism.tight_layout(rect=(0, 0.17, 1, 1))
         return [fig, mechanism]

@@ -271,12 +271,12 @@ class RegularizationWeights(Experiment):
             ax.set_ylim(bottom=0)
         axes[1, 0].axhline(-100 * result.config["accuracy_tolerance"], color="#4a4a4a", linewidth=0.8, linestyle=":")
         for ax in axes[-1]:
-            ax.set_xticks(x, [f"{v:g}" for v in levels], rotation=45, fontsize=7)
+            ax.set_xticks(x, [f"{v:g}" for v in levels], rotation=45)
             ax.set_xlabel("lambda (penalty strength)")
-        axes[0, 0].legend(fontsize=7)
+        axes[0, 0].legend()
         styles = [Line2D([], [], color="#4a4a4a", linestyle=style, label=label)
                   for style, label in (("-", f"|w| < {result.config['zero_tolerance']:g}"), ("--", "exactly zero"))]
-        axes[1, 1].legend(handles=styles, fontsize=7, loc="upper left")
+        axes[1, 1].legend(handles=styles, loc="upper left")
         fig.tight_layout()
         return fig
 
@@ -299,12 +299,12 @@ class RegularizationWeights(Experiment):
                 ax.step(centres, hist, where="mid", color=color, label=label)
                 ax.bar([zero_x], [zeros], width=width * 1.5, color=color, alpha=0.5)
             ax.axvline(np.log10(result.config["zero_tolerance"]), color="#4a4a4a", linewidth=0.8, linestyle=":")
-            ticks = [zero_x, *range(int(edges[0]) + 1, int(edges[-1]) + 1, 2)]
-            ax.set_xticks(ticks, ["0", *[f"1e{t}" for t in ticks[1:]]], fontsize=7)
-            ax.set(title=PENALTY_LABELS[penalty], xlabel="|w| (log scale; bar: exactly 0)", yscale="symlog")
+            ticks = [zero_x, *range(int(edges[0]) + 1, int(edges[-1]) + 1, 4)]
+            ax.set_xticks(ticks, ["0", *[f"1e{t}" for t in ticks[1:]]])
+            ax.set(title=PENALTY_LABELS[penalty], xlabel="|w| (log; bar: 0)", yscale="symlog")
             ax.set_yscale("symlog", linthresh=1e-3)
         axes[0, 0].set_ylabel("share of weights per bin")
-        axes[0, 0].legend(fontsize=7, loc="upper left")
+        axes[0, 0].legend(loc="upper left")
         fig.tight_layout()
         return fig
 

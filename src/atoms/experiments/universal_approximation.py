@@ -154,7 +154,7 @@ class UniversalApproximation(Experiment):
             ax.axhline(result.config["error_threshold"], color="#4a4a4a", linewidth=0.8, linestyle=":")
             ax.set(xscale="log", yscale="log", title=CURVE_LABELS[target], xlabel="hidden units")
             ax.minorticks_off()
-            ax.set_xticks(units, [str(u) for u in units], fontsize=7)
+            ax.set_xticks(units, [str(u) if i % 2 == 0 else "" for i, u in enumerate(units)])  # room for each label
         axes[0, 0].set_ylabel("MSE / variance of the curve")
         axes[0, 0].legend()
         fig.tight_layout()
@@ -176,6 +176,6 @@ class UniversalApproximation(Experiment):
                             label="fits (one per seed)" if s == 0 else None)
                 if w == 0:
                     ax.set_ylabel(CURVE_LABELS[target])
-        axes[-1, 0].legend(loc="best", fontsize=7)
+        axes[-1, 0].legend(loc="best")
         fig.tight_layout()
         return fig

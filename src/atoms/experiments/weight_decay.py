@@ -310,9 +310,9 @@ class WeightDecay(Experiment):
         highest seed), the end/start ratio by lambda, and (if swept) the plateaus by width against 1/sqrt(N)."""
         c, m, lambdas, epochs = result.config, cls.measures(result), result.coords["lambda"], result.coords["epoch"]
         n, x, epochs, swept = m["n_all"], range(len(lambdas)), np.array(epochs), bool(c["widths"])
-        fig, axes = plotting.figure(2, 2, width=10.0, height=3.4) if swept else plotting.figure(1, 3, width=13.0,
-                                                                                                height=3.6)
-        rms_ax, factor_ax, lambda_ax, *plateau_ax = axes.ravel()
+        fig, axes = plotting.figure(2, 2, height=3.4)
+        rms_ax, factor_ax, lambda_ax, *plateau_ax = axes.ravel()[:4 if swept else 3]
+        axes[1, 1].set_visible(swept)
         for i, layer in enumerate(LAYERS):
             color, label = LAYER_COLORS[layer], LAYER_LABELS[layer]
             plotting.mean_band(rms_ax, epochs, m["rms"][..., i], label=f"{label}, lambda {c['lmbda']:g}", color=color)
@@ -335,16 +335,16 @@ class WeightDecay(Experiment):
             ax.plot(n, 1 / np.sqrt(n), color=GREY, linestyle="-.", label="1/sqrt(N) (slope -0.5)")
             ax.set(xscale="log", xlabel="N, total weights of the network", ylabel="plateau RMS",
                    title=f"Plateau by width, at lambda {c['lmbda']:g}")
-            ax.set_xticks(n, [f"{count:,.0f}" for count in n], fontsize=7)
+            ax.set_xticks(n, [f"{count:,.0f}" for count in n])
             ax.xaxis.set_minor_formatter(NullFormatter())
-        rms_ax.set(xlabel="epochs", ylabel="RMS weight", title="RMS (--: pure decay, ··: λ = 0, -·: 1/sqrt(N))")
+        rms_ax.set(xlabel="epochs", ylabel="RMS weight", title="RMS (--: pure decay,\n··: λ = 0, -·: 1/sqrt(N))")
         factor_ax.set(xlabel="epochs", ylabel="RMS at epoch e / at e-1", title="Per-epoch factor")
         lambda_ax.set(xlabel="lambda (Nielsen's)", ylabel="RMS at the end / at the start",
                       title=f"After {c['epochs']} epochs, by lambda")
         for ax, loc in zip((rms_ax, factor_ax, lambda_ax, *plateau_ax), ("center left", "lower right", "best", "best")):
-            ax.legend(fontsize=7, loc=loc)
+            ax.legend(loc=loc)
         for ax in (rms_ax, lambda_ax, *plateau_ax):  # no minor tick labels: they crowd and cost most of the drawing
             ax.set_yscale("log")
-            ax.yaxis.set_minor_formatter(NullFormatter())
+            plotting.log_ticks(ax)
         fig.tight_layout()
         return [fig]

@@ -303,21 +303,21 @@ class WeightNorms(Experiment):
             ax.plot(init, formula, color=color, linestyle=":", label=name)
         for who, guess in THREAD.items():
             ax.axhline(guess, color="#4a4a4a", linewidth=0.7, linestyle="--")
-            ax.text(init[-1], guess, f" {who}: {guess:g}", va="center", fontsize=7, color="#4a4a4a")
+            ax.text(init[-1], guess, f" {who}: {guess:g}", va="center", color="#4a4a4a")
         ax.set(ylabel="norm of a hidden m x m matrix", title="at initialization")
         ax, widths, distance = axes[0, 1], np.array(result.config["widths"]), m["distance_fit"][cls.arms(result)[0]]
         plotting.mean_band(ax, widths, distance.T, label="measured", color="#4a4a4a")
         for exponent, color in ((-0.5, plotting.COLORS[2]), (-1.0, plotting.COLORS[4])):
             ax.plot(widths, distance[0].mean() * (widths / widths[0]) ** exponent, color=color, linewidth=0.9,
                     linestyle=":", label=f"∝ m^{exponent:g}")
-        ax.set(ylabel="||W - W0||_F / ||W0||_F at fit", title="distance from the start when the labels fit")
+        ax.set(ylabel="||W - W0||_F / ||W0||_F at fit", title="distance from the start\nwhen the labels fit")
         for ax, x in zip(axes[0], (init, widths)):
             ax.set(xscale="log", xlabel="hidden width m")  # y: labelled ticks at 1, 2 and 5 times powers of ten
             ax.yaxis.set_major_locator(matplotlib.ticker.LogLocator(subs=(1.0, 2.0, 5.0)))
             ax.yaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%g"))
             ax.minorticks_off()
-            ax.set_xticks(x, [str(w) for w in x], fontsize=7)
-            ax.legend(fontsize=7)
+            ax.set_xticks(x, [str(w) for w in x])
+            ax.legend()
         fig.tight_layout()
         return fig
 
@@ -337,11 +337,11 @@ class WeightNorms(Experiment):
                                        values[r], label=labels[j](r), color=colors[i])
                     if row == 0:  # each seed's first fit, on the distance curve
                         axes[0, j].plot(steps[m["fit"][r]], m["distance_fit"][r], "|", ms=6, color=colors[i])
-                axes[row, 0].set_ylabel(label, fontsize=8)
+                axes[row, 0].set_ylabel(label)
                 if row in (1, 2):
                     axes[row, j].axhline(1.0, color="#4a4a4a", linewidth=0.8, linestyle=":")
             axes[0, j].set_title(title.format(**result.config))
-            axes[0, j].legend(fontsize=7)
+            axes[0, j].legend()
             axes[3, j].set(yscale="log")
             axes[-1, j].set(xlabel="gradient descent steps")
         fig.tight_layout()
