@@ -111,3 +111,12 @@ def test_a_chapter_that_splits_its_seeds_gives_the_whole_runs_bits(cls):
 def test_a_chapter_that_does_not_split_refuses_a_part_before_training(cls):
     with pytest.raises(ValueError, match="does not give the same bits"):
         cls(profile="smoke").run_seeds([0])
+
+
+def test_a_worker_count_below_one_is_refused_before_any_cluster_starts():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "atoms", "run", CHAPTER, "--workers", "0"], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 2 and "argument --workers: must be a whole number >= 1" in done.stderr

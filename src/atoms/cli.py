@@ -22,6 +22,12 @@ def _root(value: str) -> Path:
     return root
 
 
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {value!r}")
+    return int(value)
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="atoms", description=__doc__)
     main.add_argument("--root", type=_root, default=".", help="the book's root (holds _toc.yml)")
@@ -36,7 +42,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="print nothing on success")
     run.add_argument("--yes", action="store_true", help=f"start even if the estimate exceeds {LONG_RUN_MINUTES} minutes")
     spread = run.add_mutually_exclusive_group()
-    spread.add_argument("--workers", type=int, metavar="N",
+    spread.add_argument("--workers", type=_positive, metavar="N",
                         help="spread the chapter's seeds over a local Dask cluster of N single-threaded processes")
     spread.add_argument("--scheduler", metavar="ADDRESS",
                         help="spread the chapter's seeds over the Dask cluster at ADDRESS (tcp://host:8786)")
@@ -172,9 +178,6 @@ def _main(argv: list[str] | None = None) -> int:
         if seconds is not None and seconds > 60 * LONG_RUN_MINUTES and not args.yes:
             print(f"atoms run: {args.chapter} would take about {seconds / 60:.0f} minutes on this machine; "
                   f"pass --yes to start it anyway", file=sys.stderr)
-            return 2
-        if args.workers is not None and args.workers < 1:
-            print("atoms run: --workers must be >= 1", file=sys.stderr)
             return 2
         if not args.quiet:
             guess = "no estimate" if seconds is None else f"estimate about {seconds:.0f} s"

@@ -22,8 +22,6 @@ def local_cluster(workers: int):
     per process, and each worker pays its own TensorFlow import once, for every chapter it serves)."""
     from distributed import LocalCluster
 
-    if workers < 1:
-        raise ValueError(f"--workers must be >= 1, got {workers}")
     return LocalCluster(host=HOST, n_workers=workers, threads_per_worker=1, processes=True,
                         dashboard_address=None)
 

@@ -49,8 +49,8 @@ def write(summary: dict, out_dir: Path) -> Path:
 
 def load_book(root: Path) -> dict[str, dict]:
     """The robustness summaries placed in the book, by chapter."""
-    found = sorted((root / BOOK_DIR).glob(f"*{SUFFIX}"))
-    return {json.loads(path.read_text())["chapter"]: json.loads(path.read_text()) for path in found}
+    summaries = [json.loads(path.read_text()) for path in sorted((root / BOOK_DIR).glob(f"*{SUFFIX}"))]
+    return {summary["chapter"]: summary for summary in summaries}
 
 
 def markdown(summary: dict) -> str:
