@@ -127,7 +127,7 @@ class BatchSize(Experiment):
     name = "08_batch_size"
     title = "Batch size: test accuracy and wall time, with updates held apart"
     Config = BatchSizeConfig
-    full_seconds = 56
+    full_seconds = 40
     seeds_run_apart = True
 
     def run(self) -> Result:

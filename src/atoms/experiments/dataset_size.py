@@ -207,7 +207,7 @@ class DatasetSize(Experiment):
     name = "03_dataset_size"
     title = "Dataset size: does more data favour deeper networks?"
     Config = DatasetSizeConfig
-    full_seconds = 51
+    full_seconds = 36
 
     def _run(self, config):
         roots = seeding.member_seeds(config.seed, config.n_seeds)
