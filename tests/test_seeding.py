@@ -35,3 +35,20 @@ def test_purposes_give_independent_streams():
 def test_bad_seed_is_rejected(seed):
     with pytest.raises(ValueError, match="seed"):
         seeding.member_seeds(seed, 2)
+
+
+def test_a_seed_part_hands_out_the_whole_runs_members_in_this_thread_only():
+    import threading
+
+    whole = [s.spawn_key for s in seeding.member_seeds(3, 8)]  # two blocks of 4 seeds
+    seen = {}
+    with seeding.seed_part([1, 3], 4):
+        part = [s.spawn_key for s in seeding.member_seeds(3, 4)]
+        other = threading.Thread(target=lambda: seen.update(keys=[s.spawn_key for s in seeding.member_seeds(3, 2)]))
+        other.start()
+        other.join()
+        with pytest.raises(ValueError, match="not a multiple of 2"):
+            seeding.member_seeds(3, 3)
+    assert part == [whole[1], whole[3], whole[5], whole[7]]
+    assert seen["keys"] == whole[:2]
+    assert [s.spawn_key for s in seeding.member_seeds(3, 8)] == whole

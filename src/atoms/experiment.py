@@ -12,12 +12,12 @@ import copy
 import json
 import os
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
 
+from atoms import seeding
 from atoms.claims import Claim, judge
 from atoms.config import Config
 
@@ -205,7 +205,7 @@ class Experiment:
         """Only the seeds at these indices (of `n_seeds`), as a part for `Result.merge`.
 
         A seed's networks and data derive from the root seed and its index alone, so the chapter runs
-        unchanged with `n_seeds` set to the part's size while `seeding.member_seeds` hands out the
+        unchanged with `n_seeds` set to the part's size while `seeding.seed_part` hands out the
         members of these indices. The part keeps the whole run's configuration; the range checks on
         `n_seeds` (at least 2 for the statistics) concern the whole run, not a part.
         """
@@ -221,7 +221,7 @@ class Experiment:
         config = copy.copy(self.config)
         object.__setattr__(config, "n_seeds", len(indices))
         started = time.perf_counter()
-        with _members_of(indices, total):
+        with seeding.seed_part(indices, total):
             arrays, dims, coords = self._run(config)
         if coords.get(SEED) != list(range(len(indices))):
             raise ValueError(f"{self.name} has no {SEED!r} axis of n_seeds entries, so its seeds cannot run apart")
@@ -253,34 +253,6 @@ class Experiment:
     @classmethod
     def plot(cls, result: Result) -> list:
         raise NotImplementedError
-
-
-@contextmanager
-def _members_of(indices: list[int], total: int):
-    """While a part runs, `seeding.member_seeds(seed, n)` returns the members of these seed indices.
-
-    Chapters ask for `n_seeds` members, or for one per cell of a grid whose last (fastest) axis is the
-    seed, `blocks * n_seeds`; either way member `b * n_seeds + i` of the whole run is the one the part
-    gets for seed `i` of block `b`. Any other count is refused rather than guessed. One part at a time
-    per process: a Dask worker here runs one task at a time (one thread).
-    """
-    from atoms import seeding
-
-    whole = seeding.member_seeds
-
-    def part(seed: int, n: int) -> list:
-        blocks, rest = divmod(n, len(indices))
-        if rest:
-            raise ValueError(f"a run of {len(indices)} of {total} seeds asked for {n} member seeds, not a multiple "
-                             f"of {len(indices)}: this chapter's seeds cannot run apart")
-        members = whole(seed, blocks * total)
-        return [members[block * total + i] for block in range(blocks) for i in indices]
-
-    seeding.member_seeds = part
-    try:
-        yield
-    finally:
-        seeding.member_seeds = whole
 
 
 def experiment_class(name: str) -> type[Experiment]:
