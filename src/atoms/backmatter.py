@@ -70,9 +70,9 @@ def findings(results: list[dict]) -> str:
         wall, normalized = run_seconds(results)
         lines += ["", f"Run two at a time on 2 cores, as `atoms build` runs them, the {len(results)} chapters of this "
                       f"build take {_duration(two_core_seconds(results))} of the reference machine of the "
-                      f"{{doc}}`reproducibility` page ({_duration(normalized)} one after another; "
-                      f"{_duration(wall)} of wall time in all on this build's machine, with "
-                      f"{results[0]['machine']['cpus']} CPUs). Rendering the site adds time of its own, not "
+                      f"{{doc}}`reproducibility` page ({_duration(normalized)} one after another; their wall times add up "
+                      f"to {_duration(wall)} on this build's machine, with {results[0]['machine']['cpus']} CPUs). "
+                      "Rendering the site adds time of its own, not "
                       "counted here."]
     return "\n".join(lines) + "\n"
 
