@@ -7,6 +7,7 @@ workloads shaped like the chapters', each trained with and without XLA in the sa
 
     narrow:  30 members, 12-10-10-2 sigmoid, batch 16, 1,000 steps       (chapters 1, 7, 9-12: step-bound)
     wide:    20 members, 12-40-40-2 sigmoid, full batch of 1,200, 500 steps (chapter 4)
+    deep:    15 members, 6-200-200-200-2 sigmoid, batch 64 of 256 rows, 2,500 steps (chapter 5)
     mnist:   8 members, 784-30-10 sigmoid, batch 10 of 8,000 rows, 2,000 steps (chapters 13, 16)
 
 Each line prints wall seconds (first call, tracing and compilation included, as a chapter pays them), the training
@@ -28,6 +29,7 @@ from atoms.engine import Data, Members, Network, Recording, Training, train
 WORKLOADS = {
     "narrow": (Network(12, (10, 10), 2, activation="sigmoid"), 30, 400, 16, 1_000),
     "wide": (Network(12, (40, 40), 2, activation="sigmoid"), 20, 1_200, None, 500),
+    "deep": (Network(6, (200, 200, 200), 2, activation="sigmoid"), 15, 256, 64, 2_500),
     "mnist": (Network(784, (30,), 10, activation="sigmoid"), 8, 8_000, 10, 2_000),
 }
 
