@@ -111,7 +111,7 @@ class Activations(Experiment):
     name = "07_activations"
     title = "Activations: can any non-linearity be used?"
     Config = ActivationsConfig
-    full_seconds = 16
+    full_seconds = 26
 
     def _run(self, config):
         seeds = seeding.member_seeds(config.seed, config.n_seeds)

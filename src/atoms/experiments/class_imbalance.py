@@ -138,7 +138,7 @@ class ClassImbalance(Experiment):
     name = "04_class_imbalance"
     title = "Class imbalance: what it costs, and what oversampling and class weights win back"
     Config = ClassImbalanceConfig
-    full_seconds = 34
+    full_seconds = 40
 
     def _run(self, config):
         seeds = seeding.member_seeds(config.seed, config.n_seeds)

@@ -122,7 +122,7 @@ class DepthFixedParameters(Experiment):
     name = "02_depth_fixed_parameters"
     title = "Depth at a fixed parameter budget: does a deeper network fit alternating labels better?"
     Config = DepthFixedParametersConfig
-    full_seconds = 30
+    full_seconds = 34
 
     @staticmethod
     def network(width: int, hidden_layers) -> Network:

@@ -90,7 +90,7 @@ class Initializers(Experiment):
     name = "10_initializers"
     title = "Initializers: does the starting point decide whether a network trains?"
     Config = InitializersConfig
-    full_seconds = 36
+    full_seconds = 43
     seeds_run_apart = True
 
     def _run(self, config):

@@ -116,7 +116,7 @@ class L1Spikes(Experiment):
     name = "16_l1_spikes"
     title = "Why does L1 regularization make training spike?"
     Config = L1SpikesConfig
-    full_seconds = 36
+    full_seconds = 41
 
     def _run(self, config):
         seeds = seeding.member_seeds(config.seed, config.n_seeds)

@@ -97,7 +97,7 @@ class LayerConvergence(Experiment):
     name = "11_layer_convergence"
     title = "Layer convergence: do later layers settle first?"
     Config = LayerConvergenceConfig
-    full_seconds = 27
+    full_seconds = 40
 
     @staticmethod
     def network(hidden_units: int) -> Network:

@@ -62,7 +62,7 @@ class LossFunctions(Experiment):
     name = "09_loss_functions"
     title = "Loss functions: does the choice matter for a small classifier?"
     Config = LossFunctionsConfig
-    full_seconds = 28
+    full_seconds = 33
     seeds_run_apart = True
 
     def _run(self, config):

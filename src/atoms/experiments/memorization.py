@@ -92,7 +92,7 @@ class Memorization(Experiment):
     name = "05_memorization"
     title = "Memorization: how many random labels can a network fit?"
     Config = MemorizationConfig
-    full_seconds = 19
+    full_seconds = 44
     seeds_run_apart = True
 
     def _run(self, config):

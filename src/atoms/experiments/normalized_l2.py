@@ -145,7 +145,7 @@ class NormalizedL2(Experiment):
     name = "15_normalized_l2"
     title = "Should L2 be normalized by layer size?"
     Config = NormalizedL2Config
-    full_seconds = 34
+    full_seconds = 39
 
     @staticmethod
     def _network(n_inputs: int, width: int, config) -> Network:

@@ -100,7 +100,7 @@ class RegularizationWeights(Experiment):
     name = "12_regularization_weights"
     title = "L1 and L2 regularization: what the penalties do to the weights"
     Config = RegularizationWeightsConfig
-    full_seconds = 33
+    full_seconds = 42
     seeds_run_apart = True
 
     def _run(self, config):

@@ -55,7 +55,7 @@ class UniversalApproximation(Experiment):
     name = "01_universal_approximation"
     title = "Universal approximation: how many units does a curve need?"
     Config = UniversalApproximationConfig
-    full_seconds = 31
+    full_seconds = 45
 
     def _run(self, config):
         x, _ = data.curve_points(config.targets[0], config.n_points)

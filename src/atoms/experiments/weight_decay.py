@@ -126,7 +126,7 @@ class WeightDecay(Experiment):
     name = "13_weight_decay"
     title = "Does L2 weight decay shrink weights to about 1/sqrt(n)?"
     Config = WeightDecayConfig
-    full_seconds = 43
+    full_seconds = 48
 
     def _run(self, config):
         seeds = seeding.member_seeds(config.seed, config.n_seeds)

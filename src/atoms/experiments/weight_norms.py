@@ -123,7 +123,7 @@ class WeightNorms(Experiment):
     name = "14_weight_norms"
     title = "How do weight-matrix norms change during training?"
     Config = WeightNormsConfig
-    full_seconds = 28
+    full_seconds = 44
 
     def _run(self, config):
         seeds = seeding.member_seeds(config.seed, max(config.n_seeds, config.init_seeds))
