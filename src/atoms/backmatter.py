@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from atoms import robustness, speed
+from atoms.book import BUILD_JOBS
 from atoms.page import book_bibtex, short_commit
 from atoms.claims import BADGES, VERDICTS, Claim, Verdict, _md_cell, claims_markdown, counts
 from atoms.experiment import experiment_class
@@ -20,7 +21,6 @@ BUDGET_SECONDS = {"full": 60.0, "smoke": 20.0}
 """Per chapter, in normalized seconds (seconds on the reference machine of `atoms.speed`)."""
 BOOK_BUDGET_SECONDS = 600.0
 """For all chapters run on 2 cores, two at a time, as `atoms build` runs them (see `two_core_seconds`)."""
-BUILD_JOBS = 2
 
 
 def load_results(chapters_dir: Path, names: list[str]) -> list[dict]:
@@ -72,8 +72,7 @@ def findings(results: list[dict]) -> str:
                       f"build take {_duration(two_core_seconds(results))} of the reference machine of the "
                       f"{{doc}}`reproducibility` page ({_duration(normalized)} one after another; their wall times add up "
                       f"to {_duration(wall)} on this build's machine, with {results[0]['machine']['cpus']} CPUs). "
-                      "Rendering the site adds time of its own, not "
-                      "counted here."]
+                      "Rendering the site adds time of its own, not counted here."]
     return "\n".join(lines) + "\n"
 
 

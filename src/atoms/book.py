@@ -26,6 +26,8 @@ from atoms import speed
 SOURCES = "experiments"
 OUTPUTS = Path("book") / "chapters"
 RUNS = Path("runs")
+BUILD_JOBS = 2
+"""Chapters `atoms build` runs at once by default: one per core of the 2-core machines the budgets are set on."""
 """Where `atoms run` writes by default, so that a rerun never overwrites the book's own results."""
 TOC = "_toc.yml"
 

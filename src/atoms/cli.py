@@ -59,7 +59,8 @@ def parser() -> argparse.ArgumentParser:
                              "book/robustness puts the summary in the claims ledger)")
     robust.add_argument("--scheduler", metavar="ADDRESS", help="run the roots' seeds on the Dask cluster at ADDRESS")
     build = commands.add_parser("build", help="run every chapter in _toc.yml, then render the book")
-    build.add_argument("-j", "--jobs", type=int, default=2, help="chapters run at once (default 2)")
+    build.add_argument("-j", "--jobs", type=_positive, default=book.BUILD_JOBS,
+                       help=f"chapters run at once (default {book.BUILD_JOBS})")
     build.add_argument("--profile", choices=("full", "smoke"), default="full")
     build.add_argument("--force", action="store_true", help="rerun every chapter, even those whose inputs are unchanged")
     build.add_argument("--scheduler", metavar="ADDRESS",
@@ -194,9 +195,6 @@ def _main(argv: list[str] | None = None) -> int:
         if not args.quiet:
             print(f"{book.summary_line(results)}\n  wrote {results} and {results.with_suffix('.ipynb')}")
         return 0
-    if args.jobs < 1:
-        print("atoms build: --jobs must be >= 1", file=sys.stderr)
-        return 2
     names = book.toc_chapters(args.root)
     try:
         with _cluster(None, args.scheduler):
